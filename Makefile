@@ -1,0 +1,59 @@
+# xenstable: stable-branch maintenance for the Xen hypervisor.
+#
+#   make               install build dependencies (as root) and build
+#   make check         run every test; ends with "N passed, N failed"
+#   make check-asan    the same suite with ASan+UBSan
+#   make demo          one month of stable maintenance on the reference tree
+#   make upstream      create the reference upstream in .xenstable/upstream
+#   make install       PREFIX=/usr/local DESTDIR=
+#
+# See README.md.
+
+SHELL := /bin/sh
+XS := tools-release/xenstable
+ASAN_BIN := tools-release/build/asan/xenstable
+PREFIX ?= /usr/local
+DESTDIR ?=
+
+all: build
+
+deps:
+	@tools-release/deps.sh build
+
+build: deps
+	$(MAKE) -C tools-release
+
+unit-tests: deps
+	$(MAKE) -C tools-release unit-tests
+
+check: deps-check
+	$(MAKE) -C tools-release all unit-tests
+	@XENSTABLE=$(CURDIR)/$(XS) \
+	 UNIT_TESTS="$$($(MAKE) -s -C tools-release print-unit-tests | sed 's|[^ ]*|$(CURDIR)/tools-release/&|g')" \
+	 tools-release/t/run-tests.sh
+
+check-asan: deps-check
+	$(MAKE) -C tools-release SAN=asan all unit-tests
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99 \
+	 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	 XENSTABLE=$(CURDIR)/$(ASAN_BIN) \
+	 UNIT_TESTS="$$($(MAKE) -s -C tools-release SAN=asan print-unit-tests | sed 's|[^ ]*|$(CURDIR)/tools-release/&|g')" \
+	 tools-release/t/run-tests.sh
+
+deps-check:
+	@tools-release/deps.sh check
+
+upstream: build
+	@rm -rf .xenstable/upstream
+	$(XS) upstream init .xenstable/upstream $(if $(KEY),--key $(KEY))
+
+install: build
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(XS) $(DESTDIR)$(PREFIX)/bin/xenstable
+	test ! -f tools-release/xenstable.1 || install -m 644 tools-release/xenstable.1 $(DESTDIR)$(PREFIX)/share/man/man1/xenstable.1
+
+clean:
+	$(MAKE) -C tools-release clean
+	rm -rf tools-release/t/trash tools-release/t/results
+
+.PHONY: all deps deps-check build unit-tests check check-asan upstream install clean

@@ -1,0 +1,55 @@
+#include "../builtin.h"
+#include "../lib/fs.h"
+#include "../lib/usage.h"
+#include "../lib/xalloc.h"
+
+char *ctx_path(const struct xs_ctx *ctx, const char *rel)
+{
+	return path_join(ctx->repo, rel);
+}
+
+char *ctx_source_path(const struct xs_ctx *ctx)
+{
+	if (ctx->source && *ctx->source)
+		return xstrdup(ctx->source);
+	return ctx_path(ctx, ".xenstable/upstream");
+}
+
+int ctx_open_source(const struct xs_ctx *ctx, struct git_repo *r)
+{
+	char *path = ctx_source_path(ctx);
+	int rc;
+
+	if (!path_exists(path)) {
+		rc = error_env("no source repository at %s: pass --source DIR, set "
+			       "XENSTABLE_SOURCE, or create the reference upstream with "
+			       "'make upstream'", path);
+		free(path);
+		return rc;
+	}
+	rc = git_open(r, path);
+	free(path);
+	return rc;
+}
+
+int ctx_lock(struct xs_ctx *ctx, const char *what)
+{
+	char *path;
+	int rc;
+
+	if (ctx->lock.fd >= 0)
+		return 0;
+	path = ctx_path(ctx, ".xenstable/lock");
+	rc = lock_acquire(&ctx->lock, path, what);
+	free(path);
+	return rc;
+}
+
+int ctx_lock_source(const struct git_repo *src, struct repo_lock *lk, const char *what)
+{
+	char *path = path_join(src->common_dir, "xenstable.lock");
+	int rc = lock_acquire(lk, path, what);
+
+	free(path);
+	return rc;
+}

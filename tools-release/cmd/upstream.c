@@ -1,0 +1,71 @@
+/*
+ * xenstable upstream init: create the reference upstream repository, so
+ * that every other command can run offline with no Xen checkout.
+ */
+#include "../builtin.h"
+#include "../domain/maintainers.h"
+#include "../domain/upstream.h"
+#include "../lib/fs.h"
+#include "../lib/gpg.h"
+#include "../lib/parse-options.h"
+#include "../lib/usage.h"
+#include "../lib/xalloc.h"
+
+static const char *const upstream_usage[] = {
+	"xenstable upstream init DIR [--key FPR] [--plan DIR]",
+	NULL
+};
+
+int cmd_upstream(int argc, const char **argv, struct xs_ctx *ctx)
+{
+	const char *key = NULL, *plan_dir = NULL;
+	struct option opts[] = {
+		OPT_STRING_("key", 0, &key, "FPR", "sign the RELEASE tags with this key"),
+		OPT_STRING_("plan", 0, &plan_dir, "DIR", "plan directory (default: tools-release/upstream)"),
+		OPT_END_(),
+	};
+	struct upstream_opts o;
+	struct gpg_ctx gpg;
+	char fpr[GPG_FPR_LEN + 1];
+	char *default_plan = NULL;
+	int rc;
+
+	argc = parse_options(argc, argv, opts, upstream_usage);
+	if (argc < 0)
+		return PARSE_OPT_EXIT(argc);
+	if (argc != 2 || strcmp(argv[0], "init")) {
+		usage_with_options(stderr, upstream_usage, opts);
+		return -XS_USAGE;
+	}
+	if (key && gpg_normalize_fpr(key, fpr))
+		return error_usage("--key '%s' is not a 40-digit fingerprint", key);
+	if (!plan_dir)
+		plan_dir = default_plan = ctx_path(ctx, "tools-release/upstream");
+	gpg_init(&gpg, NULL);
+	memset(&o, 0, sizeof(o));
+	o.maint_root = ctx->repo;
+	o.plan_dir = plan_dir;
+	o.dir = argv[1];
+	o.key = key ? fpr : NULL;
+	o.gpg = &gpg;
+	if (key) {
+		struct gpg_key_info info;
+
+		rc = gpg_key_lookup(&gpg, fpr, &info);
+		if (!rc && (!info.found || !info.has_secret))
+			rc = error_env("no secret key %s in the gpg keyring; cannot sign tags", fpr);
+		gpg_key_info_release(&info);
+		if (rc)
+			goto out;
+	}
+	say("creating the reference upstream in %s", argv[1]);
+	rc = upstream_init(&o);
+	if (!rc)
+		printf("reference upstream ready: %s\n", argv[1]);
+	else
+		warning("%s may be left half-made; remove it before trying again", argv[1]);
+out:
+	gpg_release(&gpg);
+	free(default_plan);
+	return rc;
+}

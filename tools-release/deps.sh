@@ -1,0 +1,63 @@
+#!/bin/sh
+# deps.sh: make sure the Debian packages xenstable needs are installed.
+#
+#   deps.sh [GROUP...]    groups: build check demo bench fuzz valgrind report
+#
+# As root, missing packages are installed with apt-get; otherwise the exact
+# apt-get command is printed and the script exits 4.  Set XS_NO_INSTALL=1
+# to only check.
+
+set -u
+
+pkgs_build="gcc make pkg-config libc6-dev binutils git libyajl-dev libssl-dev zlib1g-dev liblzma-dev uuid-dev libarchive-dev libdeflate-dev"
+# What the commands run: gpg for signatures, quilt for exported series,
+# qemu and abigail-tools for the release preflight, xz/gzip/tar for checks.
+pkgs_run="gnupg gpg-agent quilt xz-utils gzip tar qemu-system-x86 abigail-tools"
+pkgs_check="$pkgs_build $pkgs_run"
+pkgs_demo="$pkgs_build $pkgs_run"
+pkgs_report="chromium"
+pkgs_bench="pigz hyperfine"
+pkgs_fuzz="clang libclang-rt-14-dev"
+pkgs_valgrind="valgrind"
+
+groups=${*:-build}
+want=
+for g in $groups; do
+	eval "list=\${pkgs_$g:-}"
+	if [ -z "$list" ]; then
+		echo "deps.sh: unknown group '$g'" >&2
+		exit 2
+	fi
+	want="$want $list"
+done
+
+missing=
+for p in $want; do
+	case " $missing " in *" $p "*) continue ;; esac
+	status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)
+	case "$status" in
+	*"install ok installed"*) ;;
+	*) missing="$missing $p" ;;
+	esac
+done
+
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ] || [ -n "${XS_NO_INSTALL:-}" ]; then
+	echo "xenstable needs these Debian packages:$missing" >&2
+	echo "install them with:  sudo apt-get install --no-install-recommends$missing" >&2
+	exit 4
+fi
+
+echo "deps: installing$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+if ! apt-get install -y -q --no-install-recommends $missing >/tmp/xenstable-apt.log 2>&1; then
+	# The package lists may be stale or absent on a fresh machine.
+	apt-get update -q >>/tmp/xenstable-apt.log 2>&1
+	if ! apt-get install -y -q --no-install-recommends $missing >>/tmp/xenstable-apt.log 2>&1; then
+		tail -20 /tmp/xenstable-apt.log >&2
+		echo "deps: apt-get failed; see /tmp/xenstable-apt.log" >&2
+		exit 4
+	fi
+fi
+echo "deps: done" >&2

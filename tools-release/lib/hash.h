@@ -1,0 +1,26 @@
+/*
+ * hash.h: SHA-256 from OpenSSL's libcrypto (never a hand-written one).
+ * Digests are handled as 64-character lowercase hex strings.
+ */
+#ifndef XS_HASH_H
+#define XS_HASH_H
+
+#include "compat.h"
+
+#define SHA256_HEX_LEN 64
+
+struct sha256_ctx {
+	void *md;	/* EVP_MD_CTX */
+};
+
+void sha256_init(struct sha256_ctx *c);
+void sha256_update(struct sha256_ctx *c, const void *data, size_t len);
+/* Writes 64 hex digits and a NUL into hex; releases the context. */
+void sha256_final_hex(struct sha256_ctx *c, char hex[SHA256_HEX_LEN + 1]);
+
+void sha256_hex(const void *data, size_t len, char hex[SHA256_HEX_LEN + 1]);
+/* Hash a file (not following a final symlink).  Reports errors. */
+int sha256_file_hex(const char *path, char hex[SHA256_HEX_LEN + 1]);
+int is_sha256_hex(const char *s);
+
+#endif

@@ -1,0 +1,163 @@
+#include "compat.h"
+#include "usage.h"
+
+#include <signal.h>
+
+const char *xs_progname = "xenstable";
+int xs_quiet;
+int xs_json;
+
+static void vreport(const char *prefix, const char *fmt, va_list ap)
+{
+	char msg[4096];
+	int n = vsnprintf(msg, sizeof(msg), fmt, ap);
+
+	if (n < 0)
+		n = 0;
+	/* A message longer than the buffer is cut and says so. */
+	fprintf(stderr, "%s: %s%s%s\n", xs_progname, prefix, msg,
+		(size_t)n >= sizeof(msg) ? " [...]" : "");
+}
+
+#define DEFINE_ERROR(name, cls)				\
+int name(const char *fmt, ...)				\
+{							\
+	va_list ap;					\
+	va_start(ap, fmt);				\
+	vreport("error: ", fmt, ap);			\
+	va_end(ap);					\
+	return -(cls);					\
+}
+
+DEFINE_ERROR(error_fail, XS_FAIL)
+DEFINE_ERROR(error_usage, XS_USAGE)
+DEFINE_ERROR(error_input, XS_INPUT)
+DEFINE_ERROR(error_env, XS_ENV)
+
+int error_class(int cls, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport("error: ", fmt, ap);
+	va_end(ap);
+	return -cls;
+}
+
+int error_errno(const char *fmt, ...)
+{
+	char msg[4096];
+	int saved = errno;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		msg[0] = '\0';
+	fprintf(stderr, "%s: error: %s%s: %s\n", xs_progname, msg,
+		n >= 0 && (size_t)n >= sizeof(msg) ? " [...]" : "",
+		strerror(saved));
+	errno = saved;
+	return -XS_ENV;
+}
+
+void warning(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport("warning: ", fmt, ap);
+	va_end(ap);
+}
+
+void say(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (xs_quiet)
+		return;
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport("fatal: ", fmt, ap);
+	va_end(ap);
+	exit(XS_ENV);
+}
+
+void die_bug(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: BUG at %s:%d: ", xs_progname, file, line);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	abort();
+}
+
+int worst_result(int a, int b)
+{
+	int ea = exit_code(a), eb = exit_code(b);
+
+	/* Environment and input problems outrank a failed check. */
+	return ea >= eb ? a : b;
+}
+
+int finish_stdout(int rc)
+{
+	if (fflush(stdout) || ferror(stdout)) {
+		int e = errno;
+		/* A closed pipe (| head) is the reader's choice, not an error. */
+		if (e == EPIPE)
+			return rc;
+		fprintf(stderr, "%s: error: cannot write standard output: %s\n",
+			xs_progname, strerror(e));
+		return -XS_ENV;
+	}
+	return rc;
+}
+
+void crash_point(const char *name)
+{
+	static int counts[64];
+	static char names[64][48];
+	const char *spec = getenv("XENSTABLE_STOP_AT");
+	const char *colon;
+	size_t len, i;
+	long want;
+
+	if (!spec || !*spec)
+		return;
+	colon = strrchr(spec, ':');
+	len = colon ? (size_t)(colon - spec) : strlen(spec);
+	if (strlen(name) != len || strncmp(spec, name, len))
+		return;
+	want = colon ? strtol(colon + 1, NULL, 10) : 1;
+	for (i = 0; i < ARRAY_SIZE(counts); i++) {
+		if (!names[i][0]) {
+			snprintf(names[i], sizeof(names[i]), "%s", name);
+			break;
+		}
+		if (!strcmp(names[i], name))
+			break;
+	}
+	if (i == ARRAY_SIZE(counts))
+		return;
+	if (++counts[i] == want) {
+		fprintf(stderr, "%s: XENSTABLE_STOP_AT: killed at %s:%ld\n",
+			xs_progname, name, want);
+		fflush(NULL);
+		kill(getpid(), SIGKILL);
+	}
+}

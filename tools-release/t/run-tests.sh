@@ -1,0 +1,111 @@
+#!/bin/sh
+# run-tests.sh: run the C unit tests and the numbered end-to-end tests,
+# then print one summary line "N passed, N failed".
+#
+#   XENSTABLE   the binary to test (default: ../xenstable)
+#   UNIT_TESTS  unit test programs to run (space separated)
+#   T           only the scripts whose names start with these (e.g. "0001 01")
+#   JOBS        scripts run in parallel (default: number of CPUs)
+#   XS_TEST_KEEP=1 keeps trash directories
+#   XS_TEST_WRAP  a command put in front of every xenstable run (valgrind)
+
+cd "$(dirname "$0")" || exit 1
+T_DIR=$(pwd)
+: "${XENSTABLE:=$T_DIR/../xenstable}"
+export XENSTABLE
+: "${JOBS:=$(nproc 2>/dev/null || echo 2)}"
+RESULTS=$T_DIR/results
+rm -rf "$RESULTS" "$T_DIR/trash"
+mkdir -p "$RESULTS" "$T_DIR/trash"
+export XS_TRASH_ROOT="$T_DIR/trash"
+
+passed=0
+failed=0
+failures=
+
+# --- C unit tests ----------------------------------------------------
+for u in ${UNIT_TESTS:-}; do
+	name=$(basename "$u")
+	if [ -n "${T:-}" ]; then
+		case " $T " in *" unit "*|*" $name "*) ;; *) continue ;; esac
+	fi
+	$XS_UNIT_WRAP "$u" >"$RESULTS/$name.out" 2>&1
+	rc=$?
+	line=$(grep '^# passed' "$RESULTS/$name.out" | tail -1)
+	p=$(echo "$line" | awk '{print $3}')
+	f=$(echo "$line" | awk '{print $5}')
+	[ -z "$p" ] && p=0
+	[ -z "$f" ] && f=1
+	[ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
+	passed=$((passed + p))
+	failed=$((failed + f))
+	[ "$f" -ne 0 ] && failures="$failures $name"
+	printf '%-32s %4d passed %3d failed\n' "$name" "$p" "$f"
+done
+
+# --- end-to-end tests ------------------------------------------------
+scripts=
+for s in [0-9][0-9][0-9][0-9]-*.sh; do
+	[ -f "$s" ] || continue
+	if [ -n "${T:-}" ]; then
+		match=
+		for pat in $T; do
+			case "$s" in "$pat"*) match=1 ;; esac
+		done
+		[ -n "$match" ] || continue
+	fi
+	scripts="$scripts $s"
+done
+
+run_one() {
+	s=$1
+	name=${s%.sh}
+	start=$(date +%s)
+	sh "./$s" >"$RESULTS/$name.out" 2>&1
+	echo $? >"$RESULTS/$name.rc"
+	echo $(( $(date +%s) - start )) >"$RESULTS/$name.secs"
+}
+
+if [ -n "$scripts" ]; then
+	# Simple job pool: at most $JOBS scripts at a time.
+	running=0
+	for s in $scripts; do
+		run_one "$s" &
+		running=$((running + 1))
+		if [ "$running" -ge "$JOBS" ]; then
+			wait -n 2>/dev/null || wait
+			running=$((running - 1))
+		fi
+	done
+	wait
+fi
+
+for s in $scripts; do
+	name=${s%.sh}
+	out=$RESULTS/$name.out
+	rc=$(cat "$RESULTS/$name.rc" 2>/dev/null || echo 1)
+	line=$(grep "^# $name: passed" "$out" | tail -1)
+	p=$(echo "$line" | awk '{print $4}')
+	f=$(echo "$line" | awk '{print $6}')
+	sk=$(echo "$line" | awk '{print $8}')
+	[ -z "$p" ] && p=0
+	[ -z "$f" ] && f=0
+	[ -z "$sk" ] && sk=0
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		f=1	# the script died before test_done
+	fi
+	passed=$((passed + p))
+	failed=$((failed + f))
+	[ "$f" -ne 0 ] && failures="$failures $name"
+	printf '%-32s %4d passed %3d failed %3d skipped %4ss\n' "$name" "$p" "$f" "$sk" \
+		"$(cat "$RESULTS/$name.secs" 2>/dev/null)"
+done
+
+for name in $failures; do
+	echo
+	echo "=== $name ==="
+	grep -v '^ok ' "$RESULTS/$name.out" | head -80
+done
+echo
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

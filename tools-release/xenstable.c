@@ -1,0 +1,163 @@
+/*
+ * xenstable: stable-branch maintenance for the Xen hypervisor.
+ *
+ * main() reads the global options, finds the command in the dispatch
+ * table and runs it.  Everything a command prints on stdout is flushed
+ * and checked before the process exits.
+ */
+#include "builtin.h"
+#include "lib/fs.h"
+#include "lib/strbuf.h"
+#include "lib/usage.h"
+#include "lib/xalloc.h"
+
+#include <signal.h>
+
+const struct cmd_struct xs_commands[] = {
+	{ "help", cmd_help, 0, "show help for a command" },
+	{ "support", cmd_support, CMD_NEEDS_REPO, "branch support matrix; import dates from SUPPORT.md" },
+	{ "upstream", cmd_upstream, CMD_NEEDS_REPO, "create the reference upstream repository" },
+	{ "version", cmd_version, 0, "print xenstable's version" },
+	{ NULL, NULL, 0, NULL },
+};
+
+const struct cmd_struct *find_command(const char *name)
+{
+	const struct cmd_struct *c;
+
+	for (c = xs_commands; c->name; c++)
+		if (!strcmp(c->name, name))
+			return c;
+	return NULL;
+}
+
+static const char main_usage[] =
+	"usage: xenstable [-C DIR] [--source DIR] [--json] [--quiet] COMMAND [ARGS]\n"
+	"       xenstable --version | help [COMMAND]\n";
+
+static void print_main_help(FILE *f)
+{
+	const struct cmd_struct *c;
+
+	fputs(main_usage, f);
+	fputs("\ncommands:\n", f);
+	for (c = xs_commands; c->name; c++)
+		fprintf(f, "    %-12s %s\n", c->name, c->summary);
+	fputs("\nglobal options:\n"
+	      "    -C DIR          the maintenance repository (default: current directory)\n"
+	      "    --source DIR    the git repository with the stable branches\n"
+	      "                    (default: $XENSTABLE_SOURCE, else DIR/.xenstable/upstream)\n"
+	      "    --json          machine-readable output (read-only commands)\n"
+	      "    --quiet, -q     no progress messages\n"
+	      "\nSee xenstable(1) for files and exit codes.\n", f);
+}
+
+int cmd_help(int argc, const char **argv, struct xs_ctx *ctx)
+{
+	const struct cmd_struct *c;
+	const char *sub[] = { NULL, "--help", NULL };
+
+	if (argc < 2) {
+		print_main_help(stdout);
+		return 0;
+	}
+	c = find_command(argv[1]);
+	if (!c)
+		return error_usage("no command '%s' (see 'xenstable help')", argv[1]);
+	sub[0] = c->name;
+	return c->fn(2, sub, ctx);
+}
+
+int cmd_version(int argc, const char **argv, struct xs_ctx *ctx)
+{
+	(void)argc;
+	(void)argv;
+	(void)ctx;
+	printf("xenstable %s\n", XENSTABLE_VERSION);
+	return 0;
+}
+
+/* Make sure fds 0-2 are open so no file we open lands on them. */
+static void sanitize_stdfds(void)
+{
+	int fd = open("/dev/null", O_RDWR);
+
+	while (fd >= 0 && fd <= 2)
+		fd = dup(fd);
+	if (fd > 2)
+		close(fd);
+}
+
+int main(int argc, const char **argv)
+{
+	struct xs_ctx ctx = { NULL, NULL, REPO_LOCK_INIT };
+	const char *dir = NULL;
+	const struct cmd_struct *c;
+	int i, rc;
+
+	sanitize_stdfds();
+	/* Writes to a closed pipe give EPIPE, handled by finish_stdout(). */
+	signal(SIGPIPE, SIG_IGN);
+	ctx.source = getenv("XENSTABLE_SOURCE");
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (a[0] != '-')
+			break;
+		if (!strcmp(a, "-C") || !strcmp(a, "--source")) {
+			if (i + 1 >= argc)
+				return exit_code(error_usage("%s needs a directory", a));
+			if (a[1] == 'C')
+				dir = argv[++i];
+			else
+				ctx.source = argv[++i];
+		} else if (starts_with(a, "--source=")) {
+			ctx.source = a + 9;
+		} else if (!strcmp(a, "--json")) {
+			xs_json = 1;
+		} else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
+			xs_quiet = 1;
+		} else if (!strcmp(a, "--version")) {
+			printf("xenstable %s\n", XENSTABLE_VERSION);
+			return exit_code(finish_stdout(0));
+		} else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			print_main_help(stdout);
+			return exit_code(finish_stdout(0));
+		} else {
+			fputs(main_usage, stderr);
+			return exit_code(error_usage("unknown global option '%s'", a));
+		}
+	}
+	if (i >= argc) {
+		fputs(main_usage, stderr);
+		return XS_USAGE;
+	}
+	c = find_command(argv[i]);
+	if (!c) {
+		fputs(main_usage, stderr);
+		return exit_code(error_usage("'%s' is not a xenstable command (see 'xenstable help')",
+					     argv[i]));
+	}
+	if (dir && !is_dir(dir))
+		return exit_code(error_env("-C %s: no such directory", dir));
+	ctx.repo = path_realpath(dir ? dir : ".");
+	if (c->flags & CMD_NEEDS_REPO) {
+		char *b = ctx_path(&ctx, "branches");
+		int ok = is_dir(b);
+		int help = i + 1 < argc && (!strcmp(argv[i + 1], "--help") ||
+					    !strcmp(argv[i + 1], "-h"));
+
+		free(b);
+		if (!ok && !help) {
+			rc = error_env("%s is not a xenstable maintenance repository "
+				       "(no branches/ directory); use -C DIR", ctx.repo);
+			free(ctx.repo);
+			return exit_code(rc);
+		}
+	}
+	rc = c->fn(argc - i, argv + i, &ctx);
+	lock_release(&ctx.lock);
+	free(ctx.repo);
+	return exit_code(finish_stdout(rc));
+}
