@@ -294,9 +294,11 @@ struct eval {
 
 /*
  * Is the patch file with this sha256 in branch bit?  All its patches
- * must be found, by patch-id or by subject in a commit claiming xsa.
+ * must be found by patch-id, or (by_subject) by subject in a commit
+ * claiming xsa.
  */
-static long patch_in_branch(const struct eval *ev, const char *sha256, int xsa, uint64_t bit)
+static long patch_in_branch(const struct eval *ev, const char *sha256, int xsa, uint64_t bit,
+			    int by_subject)
 {
 	size_t first, n = xsa_patch_ids_of(ev->p, sha256, &first), k;
 	long last = -1;
@@ -307,7 +309,7 @@ static long patch_in_branch(const struct eval *ev, const char *sha256, int xsa, 
 		const struct xsa_patch_id *e = &ev->p->v[k];
 		long hit = e->pid[0] ? find_pid(ev->l, ev->c, e->pid, bit) : -1;
 
-		if (hit < 0 && e->subject && *e->subject) {
+		if (hit < 0 && by_subject && e->subject && *e->subject) {
 			size_t f, end = find_xsa(ev->l, xsa, &f);
 
 			for (; f < end; f++) {
@@ -383,28 +385,36 @@ static void eval_cell(const struct eval *ev, const struct xsa_record *r, const s
 			strvec_push(&cell->patches, path);
 			free(path);
 		}
-		hit = patch_in_branch(ev, f->sha256, r->number, bit);
+		hit = patch_in_branch(ev, f->sha256, r->number, bit, 0);
+		if (hit < 0) {
+			/* An older version's different patch may be what the branch has. */
+			long stale = -1;
+
+			for (k = r->nr - 1; k-- > 0 && stale < 0; ) {
+				const struct xsa_file *g = file_named(&r->v[k], f->name);
+
+				if (!g || !strcmp(g->sha256, f->sha256))
+					continue;
+				stale = patch_in_branch(ev, g->sha256, r->number, bit, 0);
+				if (stale >= 0) {
+					if (stale_commit < 0) {
+						stale_commit = stale;
+						stale_version = r->v[k].version;
+					}
+					if (note.len)
+						strbuf_addstr(&note, ", ");
+					strbuf_addf(&note, "%s", f->name);
+				}
+			}
+			if (stale >= 0)
+				continue;
+			/* Same subject in a commit claiming the XSA: adapted on commit. */
+			hit = patch_in_branch(ev, f->sha256, r->number, bit, 1);
+		}
 		if (hit >= 0) {
 			cell->found++;
 			if (commit < 0)
 				commit = hit;
-			continue;
-		}
-		/* An older version's different patch may be what the branch has. */
-		for (k = r->nr - 1; k-- > 0 && stale_commit < 0; ) {
-			const struct xsa_file *g = file_named(&r->v[k], f->name);
-			long h;
-
-			if (!g || !strcmp(g->sha256, f->sha256))
-				continue;
-			h = patch_in_branch(ev, g->sha256, r->number, bit);
-			if (h >= 0) {
-				stale_commit = h;
-				stale_version = r->v[k].version;
-				if (note.len)
-					strbuf_addstr(&note, ", ");
-				strbuf_addf(&note, "%s", f->name);
-			}
 		}
 	}
 	cell->expected = cell->total > 0;

@@ -206,3 +206,25 @@ xsa_xenbits_json() {
 		printf ']}]\n'
 	} >"$_xsa_f"
 }
+
+# xsa_plain_patch IN OUT: the same patch without git's "diff --git" and
+# "index" lines, as some real XSA patches are (plain ---/+++ only).
+xsa_plain_patch() {
+	grep -v -e '^diff --git ' -e '^index [0-9a-f]*\.\.[0-9a-f]*' "$1" >"$2"
+}
+
+# xsa_commit_patch REPO FILE SUBJECT BODY SED-EXPR OUT: change FILE (in
+# REPO) with SED-EXPR on top of REPO's HEAD, commit with SUBJECT and BODY,
+# and write that commit as a mail patch to OUT (an absolute path).  The
+# commit is made on a detached HEAD; REPO's branch is left as it was.
+xsa_commit_patch() {
+	(
+		cd "$1" &&
+		_xsa_ref=$(git symbolic-ref -q --short HEAD || git rev-parse HEAD) &&
+		git checkout -q --detach &&
+		sed -i "$5" "$2" &&
+		git commit -q -a -m "$3" -m "$4" &&
+		git format-patch -q -1 --stdout >"$6" &&
+		git checkout -q "$_xsa_ref"
+	)
+}

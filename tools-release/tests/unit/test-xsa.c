@@ -3,6 +3,7 @@
  * for these tests in the published format; none is a real one. */
 #include "unit.h"
 #include "xsa.h"
+#include "xsa-commits.h"
 #include "branch.h"
 #include "date.h"
 #include "strbuf.h"
@@ -272,6 +273,40 @@ TEST(mentions)
 	CHECK_INT(n[3], 484);
 }
 
+TEST(normalize)
+{
+	static const char plain[] =
+		"From: A <a@b>\n"
+		"Subject: [PATCH v2 1/2] x86: fix\n"
+		"  the thing\n"
+		"\n"
+		"--- xen-4.17.orig/xen/a.c\t2026-01-01 00:00:00\n"
+		"+++ xen-4.17/xen/a.c\n"
+		"@@ -1,3 +1,3 @@\n"
+		" a\n"
+		"--- b removed line that looks like a header\n"
+		"+++ b added\n"
+		" c\n"
+		"--- /dev/null\n"
+		"+++ b/xen/new.c\n"
+		"@@ -0,0 +1 @@\n"
+		"+x\n";
+	static const char git[] = "diff --git a/f b/f\n--- a/f\n+++ b/f\n@@ -1 +1 @@\n-a\n+b\n";
+	struct strbuf out = STRBUF_INIT;
+
+	xsa_normalize_patch(plain, strlen(plain), &out);
+	CHECK(strstr(out.buf, "diff --git a/xen/a.c b/xen/a.c\n--- a/xen/a.c\n+++ b/xen/a.c\n") != NULL);
+	CHECK(strstr(out.buf, "--- b removed line that looks like a header\n+++ b added\n") != NULL);
+	CHECK(strstr(out.buf, "diff --git a/xen/new.c b/xen/new.c\n--- /dev/null\n+++ b/xen/new.c\n") != NULL);
+	strbuf_reset(&out);
+	xsa_normalize_patch(git, strlen(git), &out);
+	CHECK_STR(out.buf, git);
+	strbuf_reset(&out);
+	xsa_clean_subject(" [PATCH v2 1/2] [XEN]  x86: fix   the thing", 43, &out);
+	CHECK_STR(out.buf, "x86: fix the thing");
+	strbuf_release(&out);
+}
+
 int main(void)
 {
 	xs_quiet = 1;
@@ -281,5 +316,6 @@ int main(void)
 	RUN(ranges);
 	RUN(unstable);
 	RUN(mentions);
+	RUN(normalize);
 	return unit_done();
 }
