@@ -10,6 +10,7 @@
 #include "xalloc.h"
 
 #include <ctype.h>
+#include <inttypes.h>
 
 #define COMMITS_CACHE "xsa-commits.v1"
 #define PATCHES_CACHE "xsa-patches.v1"
@@ -166,6 +167,21 @@ static const char *pair_get(const struct xsa_commits *c, const char *key)
 	return c->pairs[i].result;
 }
 
+const char *xsa_commits_get(const struct xsa_commits *c, const char *key)
+{
+	return pair_get(c, key);
+}
+
+void xsa_commits_set(struct xsa_commits *c, const char *key, const char *value)
+{
+	const char *old = pair_get(c, key);
+
+	if (old && !strcmp(old, value))
+		return;
+	pair_put(c, key, value);
+	c->dirty = 1;
+}
+
 int xsa_commits_merge_base(struct xsa_commits *c, const struct git_repo *r, const char *a,
 			   const char *b, char out[GIT_MAX_HEXSZ + 1])
 {
@@ -253,13 +269,14 @@ static void set_claims(struct xsa_commit *e, const int *n, size_t nr)
 	}
 }
 
-/* "<oid> <pid|-> <n,n|-> [subject]"; returns -1 for a malformed line. */
+/* "<oid> <pid|-> <n,n|-> <mask> [subject]"; returns -1 for a malformed line. */
 static int parse_commit_line(struct xsa_commits *c, const char *l, size_t n)
 {
-	const char *sp1 = memchr(l, ' ', n), *sp2, *sp3, *p;
+	const char *sp1 = memchr(l, ' ', n), *sp2, *sp3, *sp4, *p;
 	int claims[MAX_CLAIMS];
 	size_t nr = 0, k;
 	struct xsa_commit *e;
+	uint64_t mask = 0;
 
 	if (!sp1 || !is_oid(l, (size_t)(sp1 - l)))
 		return -1;
@@ -271,7 +288,7 @@ static int parse_commit_line(struct xsa_commits *c, const char *l, size_t n)
 		return -1;
 	sp3 = memchr(sp2 + 1, ' ', (size_t)(l + n - sp2 - 1));
 	if (!sp3)
-		sp3 = l + n;
+		return -1;
 	for (p = sp2 + 1; p < sp3 && *p != '-'; ) {
 		long v = 0;
 
@@ -286,14 +303,24 @@ static int parse_commit_line(struct xsa_commits *c, const char *l, size_t n)
 		else if (p < sp3)
 			return -1;
 	}
+	sp4 = memchr(sp3 + 1, ' ', (size_t)(l + n - sp3 - 1));
+	if (!sp4)
+		sp4 = l + n;
+	if (sp4 == sp3 + 1 || !is_hex_string(sp3 + 1, (size_t)(sp4 - sp3 - 1)) ||
+	    sp4 - sp3 - 1 > 16)
+		return -1;
+	for (p = sp3 + 1; p < sp4; p++)
+		mask = mask << 4 | (uint64_t)(isdigit((unsigned char)*p) ? *p - '0' :
+					      (tolower((unsigned char)*p) - 'a' + 10));
 	e = commit_new(c, l, (size_t)(sp1 - l));
 	if (k != 1) {
 		memcpy(e->pid, sp1 + 1, k);
 		e->pid[k] = '\0';
 	}
 	set_claims(e, claims, nr);
-	if (nr && sp3 < l + n)
-		e->subject = xmemdupz(sp3 + 1, (size_t)(l + n - sp3 - 1));
+	if (nr && sp4 < l + n)
+		e->subject = xmemdupz(sp4 + 1, (size_t)(l + n - sp4 - 1));
+	e->mask = mask;
 	e->known = 1;
 	return 0;
 }
@@ -561,7 +588,8 @@ int xsa_commits_save(struct xsa_commits *c)
 			strbuf_addf(&sb, "%s%d", k ? "," : "", e->xsas[k]);
 		if (!e->nr_xsas)
 			strbuf_addch(&sb, '-');
-		else if (e->subject)
+		strbuf_addf(&sb, " %" PRIx64, e->mask);
+		if (e->nr_xsas && e->subject)
 			strbuf_addf(&sb, " %s", e->subject);
 		strbuf_addch(&sb, '\n');
 	}

@@ -5,7 +5,10 @@
  *
  *	xsa-commits.v1    per commit: its patch-id (git patch-id --stable) and
  *	                  the XSAs its message claims ("This is XSA-N",
- *	                  "XSA: N"), with the subject of those that claim one
+ *	                  "XSA: N"), with the subject of those that claim one;
+ *	                  merge-bases; and which branches held each commit for
+ *	                  the last set of branch tips (so an unchanged
+ *	                  repository needs no history walk at all)
  *	xsa-patches.v1    per stored patch (by sha256): the patch-id of each
  *	                  patch in it and its subject
  *
@@ -76,6 +79,9 @@ int xsa_commits_merge_base(struct xsa_commits *c, const struct git_repo *r, cons
 			   const char *b, char out[GIT_MAX_HEXSZ + 1]);
 int xsa_commits_is_ancestor(struct xsa_commits *c, const struct git_repo *r, const char *a,
 			    const char *b);
+/* Small named values kept in the same cache ("windows" -> signature). */
+const char *xsa_commits_get(const struct xsa_commits *c, const char *key);
+void xsa_commits_set(struct xsa_commits *c, const char *key, const char *value);
 /* Write the cache back if it grew. */
 int xsa_commits_save(struct xsa_commits *c);
 

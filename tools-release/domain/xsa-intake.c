@@ -257,8 +257,12 @@ static int verify(const struct xsa_import_opts *o, struct xsa_intake *in,
 	if (rc)
 		return rc;
 	rc = gpg_sig_require(sig, o->trusted, in->origin);
-	if (rc)
+	if (rc) {
+		if (sig->verdict == GPG_NO_KEY)
+			say("hint: the signing key is not in the gpg keyring; give the security "
+			    "team's public key with --keyring FILE");
 		return rc;
+	}
 	*offset = content_line - 1;
 	return 0;
 }

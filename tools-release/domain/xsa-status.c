@@ -8,6 +8,7 @@
 #include "xsa.h"
 #include "branch.h"
 #include "date.h"
+#include "hash.h"
 #include "usage.h"
 #include "xalloc.h"
 
@@ -162,28 +163,67 @@ static int setup_windows(const struct xsa_status_opts *o, struct xsa_matrix *m,
 			w[i].chain_next = a;
 		}
 	}
-	for (i = 0; i < nw && !rc; i++) {
-		uint64_t bits = 0;
+	/* The same tips and forks as last time: the cached masks hold. */
+	{
+		struct strbuf desc = STRBUF_INIT;
+		char sig[65];
+		const char *had;
 
-		if (!w[i].present)
-			continue;
-		/* The branch's own commits, since it forked (all if it never did). */
-		rc = walk(r, w[i].tip, w[i].fork, c, 1ULL << i, &w[i].own);
-		if (rc || !*w[i].fork)
-			continue;
-		/* master's commits before the fork reached this and later branches. */
-		bits = 1ULL << i;
-		for (j = i; j + 1 < nw && w[j].chain_next; ) {
-			size_t k = j + 1;
+		for (i = 0; i < nw; i++)
+			strbuf_addf(&desc, "%s %d %s %s %s %d\n", w[i].b->name, w[i].present,
+				    w[i].tip, w[i].fork, w[i].prev_fork, w[i].chain_next);
+		sha256_hex(desc.buf, desc.len, sig);
+		strbuf_release(&desc);
+		had = xsa_commits_get(c, "windows");
+		if (!rc && had && !strcmp(had, sig)) {
+			for (i = 0; i < nw; i++) {
+				char key[64];
+				const char *n;
 
-			while (k < nw && !w[k].present)
-				k++;
-			if (k >= nw)
+				snprintf(key, sizeof(key), "window %s", w[i].b->name);
+				n = xsa_commits_get(c, key);
+				if (n && sscanf(n, "%zu %zu", &w[i].own, &w[i].inherited) == 2)
+					continue;
+				had = NULL;
 				break;
-			bits |= 1ULL << k;
-			j = k;
+			}
+			if (had)
+				return 0;
 		}
-		rc = walk(r, w[i].fork, w[i].prev_fork, c, bits, &w[i].inherited);
+		for (i = 0; i < c->nr; i++)
+			c->v[i].mask = 0;
+		for (i = 0; i < nw && !rc; i++) {
+			uint64_t bits = 0;
+
+			if (!w[i].present)
+				continue;
+			/* The branch's own commits, since it forked (all if it never did). */
+			rc = walk(r, w[i].tip, w[i].fork, c, 1ULL << i, &w[i].own);
+			if (!rc && *w[i].fork) {
+				/* master's commits before the fork reached this and later branches. */
+				bits = 1ULL << i;
+				for (j = i; j + 1 < nw && w[j].chain_next; ) {
+					size_t k = j + 1;
+
+					while (k < nw && !w[k].present)
+						k++;
+					if (k >= nw)
+						break;
+					bits |= 1ULL << k;
+					j = k;
+				}
+				rc = walk(r, w[i].fork, w[i].prev_fork, c, bits, &w[i].inherited);
+			}
+		}
+		for (i = 0; i < nw && !rc; i++) {
+			char key[64], val[64];
+
+			snprintf(key, sizeof(key), "window %s", w[i].b->name);
+			snprintf(val, sizeof(val), "%zu %zu", w[i].own, w[i].inherited);
+			xsa_commits_set(c, key, val);
+		}
+		if (!rc)
+			xsa_commits_set(c, "windows", sig);
 	}
 	return rc;
 }

@@ -271,6 +271,20 @@ test_expect_success 'an embargo statement gives the public time' '
 		"$MAINT/xsa/903/v1/meta.json"
 '
 
+test_expect_success 'a crash while storing leaves no half version behind' '
+	make_maint_repo m8 &&
+	trust_key m8 "$XSA_KEY" advisory &&
+	tree_state m8/xsa >before &&
+	test_expect_code 137 env XENSTABLE_STOP_AT=xsa-store-add:1 \
+		"$XENSTABLE" -C m8 xsa import pub/advisory-902.txt 2>err &&
+	test_grep "killed at xsa-store-add" err &&
+	test_path_is_missing m8/xsa/902 &&
+	ls -a m8/xsa | grep -q "^.incoming-" &&
+	"$XENSTABLE" -C m8 xsa import pub/advisory-902.txt &&
+	! ls -a m8/xsa | grep -q "^.incoming-" &&
+	test_cmp pub/xsa902/0002-second.patch m8/xsa/902/v1/xsa902/0002-second.patch
+'
+
 test_expect_success 'xsa mark records a judgement' '
 	xs xsa mark 902 4.16 not-affected --reason "code added in 4.17" >out &&
 	test_grep "XSA-902 on 4.16: not-affected" out &&

@@ -183,7 +183,10 @@ test_expect_success 'the caches are written and a new commit is seen' '
 	c=$(git -C "$SRC" rev-parse stable-4.19) &&
 	expect 901 4.19 applied "$c" &&
 	xs --source "$SRC" xsa status --date 2026-11-21 --json --no-cache >nocache.json &&
-	test_cmp status.json nocache.json
+	test_cmp status.json nocache.json &&
+	test_grep "^@windows = " "$SRC/.git/xenstable/xsa-commits.v1" &&
+	xs --source "$SRC" xsa status --date 2026-11-21 --json >warm.json &&
+	test_cmp nocache.json warm.json
 '
 
 test_expect_success 'a damaged cache is rebuilt, not trusted' '
