@@ -138,10 +138,8 @@ int cmd_xsa_import(int argc, const char **argv, struct xs_ctx *ctx)
 		printf("%s: XSA-%d version %d stored in xsa/%d/v%d\n", what, number, version,
 		       number, version);
 		/* Later inputs must see this one (an mbox may hold it twice). */
-		xsa_store_release(&store);
-		if ((rc = xsa_store_load(&store, ctx->repo)))
+		if ((rc = xsa_store_refresh(&store, number)))
 			goto out;
-		o.store = &store;
 	}
 	if (stored + same + rejected > 1 || rejected)
 		say("xsa import: %d stored, %d unchanged, %d rejected", stored, same, rejected);

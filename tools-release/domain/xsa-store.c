@@ -608,6 +608,29 @@ int xsa_store_load(struct xsa_store *s, const char *repo_root)
 	return 0;
 }
 
+int xsa_store_refresh(struct xsa_store *s, int number)
+{
+	char *dir = path_join(s->root, "xsa");
+	char name[16];
+	size_t i;
+	int rc;
+
+	for (i = 0; i < s->nr; i++) {
+		if (s->x[i].number == number) {
+			record_release(&s->x[i]);
+			memmove(&s->x[i], &s->x[i + 1], (s->nr - i - 1) * sizeof(*s->x));
+			s->nr--;
+			break;
+		}
+	}
+	snprintf(name, sizeof(name), "%d", number);
+	rc = load_record(s, dir, name);
+	free(dir);
+	if (!rc && s->nr > 1)
+		qsort(s->x, s->nr, sizeof(*s->x), cmp_record);
+	return rc;
+}
+
 /* --- adding a version ---------------------------------------------------- */
 
 static int write_blob(const char *top, const struct xsa_blob *b)

@@ -78,6 +78,8 @@ void xsa_version_release(struct xsa_version *v);
 /* Load every xsa/NNN/ and xsa/xenbits.json; errors name the file. */
 int xsa_store_load(struct xsa_store *s, const char *repo_root);
 void xsa_store_release(struct xsa_store *s);
+/* Read XSA number again from disk (after adding a version to it). */
+int xsa_store_refresh(struct xsa_store *s, int number);
 struct xsa_record *xsa_store_find(const struct xsa_store *s, int number);
 const struct xsa_index_entry *xsa_index_find(const struct xsa_store *s, int number);
 static inline const struct xsa_version *xsa_latest(const struct xsa_record *r)
