@@ -5,7 +5,8 @@ XEN_MAKEFILE   := $(TOOLSTACK_ROOT)/../hypervisor/Makefile
 
 XEN_MAJOR := $(shell sed -n 's/^export XEN_VERSION *= *//p' $(XEN_MAKEFILE))
 XEN_MINOR := $(shell sed -n 's/^export XEN_SUBVERSION *= *//p' $(XEN_MAKEFILE))
-XEN_EXTRA := $(shell sed -n 's/^export XEN_EXTRAVERSION *?= *\([^$$]*\).*/\1/p' $(XEN_MAKEFILE))
+XEN_EXTRA := $(shell sed -n \
+    's/^export XEN_EXTRAVERSION *?= *\([^$$]*\).*/\1/p' $(XEN_MAKEFILE))
 
 CC          = gcc
 PKG_CONFIG ?= pkg-config

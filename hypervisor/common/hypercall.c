@@ -31,7 +31,8 @@ unsigned int hypercall_selftest(void)
 {
     struct domain *d0 = domain_create(0, 1024, NR_GRANT_ENTRIES);
     struct domain *d1 = domain_create(1, 256, 16);
-    struct xen_memory_reservation res = { .nr_extents = 16, .domid = DOMID_SELF };
+    struct xen_memory_reservation res = { .nr_extents = 16,
+                                          .domid = DOMID_SELF };
     struct gnttab_map_grant_ref map = { .dom = 0, .ref = 3 };
     struct evtchn_alloc_unbound alloc = { .dom = DOMID_SELF, .remote_dom = 0 };
     struct evtchn_status status;
