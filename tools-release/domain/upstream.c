@@ -7,6 +7,7 @@
 #include "run-command.h"
 #include "strbuf.h"
 #include "support.h"
+#include "tag.h"
 #include "usage.h"
 #include "version.h"
 #include "xalloc.h"
@@ -610,15 +611,14 @@ static int step_support(struct replay *rp, const struct plan_step *s)
 	struct tip *t = tip_need(rp, s, s->args.v[0]);
 	struct strbuf doc = STRBUF_INIT, msg = STRBUF_INIT;
 	struct support_block b;
-	long day;
 	int i, rc;
 
 	if (!t)
 		return -XS_INPUT;
-	for (i = 2; i < 5; i++)
-		if (date_parse_day(s->args.v[i], &day))
-			return error_input("plan line %d: '%s' is not YYYY-MM-DD", s->line,
-					   s->args.v[i]);
+	/* Values are dates once released; before that upstream writes n/a, TBD ... */
+	for (i = 1; i < 5; i++)
+		if (strchr(s->args.v[i], '\n') || !*s->args.v[i])
+			return error_input("plan line %d: empty or multi-line value", s->line);
 	b.xen_version = (char *)s->args.v[1];
 	b.initial_release = (char *)s->args.v[2];
 	b.supported_until = (char *)s->args.v[3];
@@ -662,39 +662,21 @@ static int step_tag(struct replay *rp, const struct plan_step *s)
 {
 	struct tip *t = tip_need(rp, s, s->args.v[0]);
 	const char *name = s->args.v[1], *ver;
-	struct strbuf obj = STRBUF_INIT, oid = STRBUF_INIT;
-	char *ref;
-	int rc = 0;
+	char oid[GIT_MAX_HEXSZ + 1];
+	char *msg;
+	int rc;
 
 	if (!t)
 		return -XS_INPUT;
 	if (strvec_contains(&rp->tags, name))
 		return error_input("plan line %d: tag %s given twice", s->line, name);
 	ver = strchr(name, '-');
-	strbuf_addf(&obj, "object %s\ntype commit\ntag %s\ntagger %s %lld +0000\n\nXen %s\n",
-		    t->oid, name, RELEASER, (long long)s->date, ver ? ver + 1 : name);
-	if (rp->o->key) {
-		struct strbuf sig = STRBUF_INIT;
-
-		rc = gpg_sign_detached(rp->o->gpg, rp->o->key, obj.buf, obj.len, 1, &sig);
-		if (!rc)
-			strbuf_addbuf(&obj, &sig);
-		strbuf_release(&sig);
-	}
-	if (!rc) {
-		const char *const mk[] = { "mktag", NULL };
-
-		rc = rgit(rp, obj.buf, obj.len, &oid, NULL, mk);
-	}
-	if (!rc) {
-		strbuf_trim(&oid);
-		ref = xstrfmt("refs/tags/%s", name);
-		rc = git_update_ref(&rp->repo, ref, oid.buf, NULL, "xenstable upstream init");
-		free(ref);
+	msg = xstrfmt("Xen %s\n", ver ? ver + 1 : name);
+	rc = tag_create(&rp->repo, rp->o->gpg, name, t->oid, RELEASER, s->date, msg,
+			rp->o->key, oid);
+	free(msg);
+	if (!rc)
 		strvec_push(&rp->tags, name);
-	}
-	strbuf_release(&obj);
-	strbuf_release(&oid);
 	return rc;
 }
 

@@ -588,7 +588,7 @@ int gpg_encrypt(struct gpg_ctx *g, const struct strvec *recipients,
 	strvec_pushl(&r.c.args, "--trust-model", "always", "--compress-algo", "none",
 		     "--output", "-", "--encrypt", NULL);
 	for (i = 0; i < recipients->nr; i++)
-		strvec_pushf(&r.c.args, "--recipient=%s!", recipients->v[i]);
+		strvec_pushf(&r.c.args, "--recipient=%s", recipients->v[i]);
 	r.c.in = CHILD_IN_BUF;
 	r.c.in_buf = data;
 	r.c.in_len = len;

@@ -202,3 +202,4 @@ make_maint_repo() {
 }
 
 . "$TEST_DIR/lib-gpg.sh"
+. "$TEST_DIR/lib-fixture.sh"

@@ -1,0 +1,111 @@
+/*
+ * apply.h: apply patches to a branch safely, away from any checkout.
+ *
+ * Patches go through git's own machinery into a private index
+ * (GIT_INDEX_FILE, git apply --cached, write-tree, commit-tree): no fuzz,
+ * no checkout touched, and nothing moves until every patch of the run has
+ * applied.  Then the ref is moved with a compare-and-swap against the
+ * value it had when the run started.
+ *
+ * For each patch the run tells apart:
+ *	applied    it applied; a commit now carries it
+ *	already    the caller knew it was in (message or patch-id), or the
+ *	           patch reverse-applies cleanly and does not apply forward:
+ *	           it is in already and is left alone, never reverted
+ *	conflict   it does not apply: the failing file and hunk, and the
+ *	           commits that last touched those lines, are reported
+ *	rejected   it is not a safe patch (path outside the tree, binary,
+ *	           symlink, not a patch at all)
+ */
+#ifndef XS_APPLY_H
+#define XS_APPLY_H
+
+#include "compat.h"
+#include "git.h"
+#include "hash.h"
+#include "strbuf.h"
+#include "strvec.h"
+
+enum apply_outcome {
+	APPLY_PENDING = 0,
+	APPLY_APPLIED,
+	APPLY_ALREADY,
+	APPLY_CONFLICT,
+	APPLY_REJECTED,
+	APPLY_SKIPPED,		/* not tried: an earlier patch of the run failed */
+};
+
+struct apply_item {
+	char *path;		/* the patch file */
+	char *name;		/* how people call it: "xsa488-4.20.patch" */
+	char *group;		/* what it belongs to: "XSA-488" */
+	struct strvec trailers;	/* added to the commit message: "XSA: 488" */
+	int known_applied;	/* the caller found it on the branch already */
+	char *known_commit;	/* ... in this commit */
+};
+
+struct apply_conflict {
+	char *file;		/* the file that failed */
+	int line;		/* where its hunk starts in the old file */
+	char *hunk;		/* the hunk header, "@@ -431,17 +431,23 @@ ..." */
+	char *reason;		/* git apply's own words, one line */
+	struct strvec blame;	/* "<oid> <subject>" of commits that last touched it */
+};
+
+struct apply_result {
+	enum apply_outcome outcome;
+	char commit[GIT_MAX_HEXSZ + 1];	/* applied: the new commit; already: where */
+	char *detail;			/* one line for people */
+	struct apply_conflict conflict;
+};
+
+struct apply_run {
+	const struct git_repo *repo;
+	char *ref;			/* full ref to move, "refs/heads/stable-4.19" */
+	char base[GIT_MAX_HEXSZ + 1];	/* its value when the run started */
+	char tip[GIT_MAX_HEXSZ + 1];	/* the commit the next patch goes on */
+	struct apply_item *items;
+	size_t nr, alloc;
+	struct apply_result *res;
+	char *index_path;
+	unsigned dry_run:1;
+};
+
+/* Start a run on ref (must exist unless create_from is given). */
+int apply_run_init(struct apply_run *r, const struct git_repo *repo, const char *ref,
+		   const char *create_from);
+void apply_run_release(struct apply_run *r);
+/* Add a patch; the run owns the copies it makes. */
+struct apply_item *apply_add(struct apply_run *r, const char *path, const char *name,
+			     const char *group);
+
+/*
+ * Apply every item in order, stopping at the first conflict or rejection.
+ * Returns 0 when all are applied or already in, XS_FAIL (positive) on a
+ * conflict, -XS_INPUT for a rejected patch, <0 for other errors.  The ref
+ * is not moved; see apply_finish().
+ */
+int apply_all(struct apply_run *r);
+/*
+ * Move the ref from base to tip (compare-and-swap).  A worktree that has
+ * the branch checked out is updated too; it must be clean (checked first
+ * with apply_check_worktrees()).
+ */
+int apply_finish(struct apply_run *r);
+/* Refuse (XS_ENV) when the ref is checked out in a worktree with changes. */
+int apply_check_worktrees(const struct apply_run *r, struct strvec *checked_out);
+
+/* Does patch apply to the run's current tip (used to try other variants)? */
+int apply_try(struct apply_run *r, const char *path, struct strbuf *why);
+
+/*
+ * Check that a patch is something we are willing to apply: a text diff
+ * whose every path stays inside the tree, no binary data, no symlinks, no
+ * mode changes to something executable-by-surprise.  -XS_INPUT with
+ * "path:line: reason" when not.
+ */
+int apply_check_patch(const char *origin, const char *text, size_t len);
+
+const char *apply_outcome_name(enum apply_outcome o);
+
+#endif

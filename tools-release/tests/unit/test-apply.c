@@ -1,0 +1,200 @@
+/*
+ * Unit tests for domain/apply.c: patch safety checks, and applying to a
+ * scratch repository through a private index.
+ */
+#include "unit.h"
+#include "apply.h"
+#include "fs.h"
+#include "git.h"
+#include "run-command.h"
+#include "strbuf.h"
+#include "usage.h"
+#include "xalloc.h"
+
+static char *dir;
+
+static int sh(const char *script)
+{
+	struct child_process c;
+	int rc;
+
+	child_init(&c);
+	strvec_pushl(&c.args, "sh", "-c", script, NULL);
+	c.dir = dir;
+	strvec_pushl(&c.env, "GIT_AUTHOR_NAME=A", "GIT_AUTHOR_EMAIL=a@example.org",
+		     "GIT_COMMITTER_NAME=C", "GIT_COMMITTER_EMAIL=c@example.org",
+		     "GIT_CONFIG_NOSYSTEM=1", "HOME=/nonexistent", NULL);
+	rc = run_child(&c);
+	if (rc)
+		printf("# script failed (%d): %s\n", rc, c.err_buf.buf);
+	child_release(&c);
+	return rc;
+}
+
+static int strvec_grep(const struct strvec *sv, const char *needle)
+{
+	size_t i;
+
+	for (i = 0; i < sv->nr; i++)
+		if (strstr(sv->v[i], needle))
+			return 1;
+	return 0;
+}
+
+static const char good_patch[] =
+	"From: Alice <alice@example.org>\n"
+	"Subject: [PATCH] fix bounds check\n"
+	"\n"
+	"This is XSA-900.\n"
+	"\n"
+	"Signed-off-by: Alice <alice@example.org>\n"
+	"---\n"
+	" a.c | 2 +-\n"
+	"\n"
+	"diff --git a/a.c b/a.c\n"
+	"--- a/a.c\n"
+	"+++ b/a.c\n"
+	"@@ -1,3 +1,3 @@\n"
+	" int f(int i)\n"
+	"-{ return t[i]; }\n"
+	"+{ return i < 4 ? t[i] : 0; }\n"
+	" /* end */\n";
+
+static int check(const char *text)
+{
+	return apply_check_patch("p.patch", text, strlen(text));
+}
+
+TEST(safety)
+{
+	CHECK(check(good_patch) == 0);
+	CHECK(check("just some text\n") == -XS_INPUT);
+	CHECK(check("--- a/../../etc/passwd\n+++ b/../../etc/passwd\n@@ -1 +1 @@\n-a\n+b\n") == -XS_INPUT);
+	CHECK(check("--- /etc/passwd\n+++ /etc/passwd\n@@ -1 +1 @@\n-a\n+b\n") == -XS_INPUT);
+	CHECK(check("diff --git a/x b/x\nGIT binary patch\nliteral 3\n") == -XS_INPUT);
+	CHECK(check("diff --git a/l b/l\nnew file mode 120000\n--- /dev/null\n+++ b/l\n"
+		    "@@ -0,0 +1 @@\n+../../../etc\n") == -XS_INPUT);
+	CHECK(check("diff --git a/x b/y\nrename from x\nrename to ../y\n") == -XS_INPUT);
+	CHECK(check("diff --git a/x b/x\n--- a/.git/config\n+++ b/.git/config\n@@ -1 +1 @@\n-a\n+b\n") == -XS_INPUT);
+	/* A hunk claiming more lines than it has is truncated. */
+	CHECK(check("--- a/x\n+++ b/x\n@@ -1,3 +1,3 @@\n a\n-b\n") == -XS_INPUT);
+	/* A "--- " line in the message is not a file header. */
+	CHECK(check("Subject: x\n\n--- not a header\n\n--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n") == 0);
+	/* Hunk content that looks like a header is content. */
+	CHECK(check("--- a/x\n+++ b/x\n@@ -1,2 +1,2 @@\n--- a/../evil\n-+++ b/../evil\n+ok\n+ok\n") == 0);
+}
+
+TEST(apply)
+{
+	struct git_repo r;
+	struct apply_run run;
+	char *p1 = path_join(dir, "fix.patch"), *p2 = path_join(dir, "other.patch");
+	char base[GIT_MAX_HEXSZ + 1], now[GIT_MAX_HEXSZ + 1];
+	struct strbuf msg = STRBUF_INIT;
+	static const char other_patch[] =
+		"From: Bob <bob@example.org>\nSubject: [PATCH] change the end\n\n---\n"
+		"--- a/a.c\n+++ b/a.c\n@@ -1,3 +1,3 @@\n int f(int i)\n-{ return t[i]; }\n"
+		"+{ return t[i & 3]; }\n /* end */\n";
+
+	CHECK(!sh("git init -q -b master repo && cd repo && "
+		  "printf 'int f(int i)\\n{ return t[i]; }\\n/* end */\\n' >a.c && "
+		  "git add a.c && git commit -q -m base && git branch stable-4.19"));
+	CHECK(!write_file_atomic(p1, good_patch, strlen(good_patch), 0644));
+	CHECK(!write_file_atomic(p2, other_patch, strlen(other_patch), 0644));
+	{
+		char *repo = path_join(dir, "repo");
+
+		CHECK(!git_open(&r, repo));
+		free(repo);
+	}
+	CHECK(!git_resolve_commit(&r, "stable-4.19", base));
+
+	/* It applies; the branch moves only at apply_finish(). */
+	CHECK(!apply_run_init(&run, &r, "refs/heads/stable-4.19", NULL));
+	strvec_push(&apply_add(&run, p1, "xsa900.patch", "XSA-900")->trailers, "XSA: 900");
+	CHECK(apply_all(&run) == 0);
+	CHECK(run.res[0].outcome == APPLY_APPLIED);
+	CHECK(!git_resolve_commit(&r, "stable-4.19", now) && !strcmp(now, base));
+	CHECK(!apply_finish(&run));
+	CHECK(!git_resolve_commit(&r, "stable-4.19", now) && !strcmp(now, run.res[0].commit));
+	apply_run_release(&run);
+	CHECK(!git_cmd(&r, &msg, "log", "-1", "--format=%an|%s|%b", "stable-4.19", NULL));
+	CHECK(strstr(msg.buf, "Alice|fix bounds check|This is XSA-900.") != NULL);
+	CHECK(strstr(msg.buf, "Signed-off-by: Alice <alice@example.org>\nXSA: 900") != NULL);
+
+	/* Applied again: recognised by reverse-apply, never reverted. */
+	CHECK(!apply_run_init(&run, &r, "refs/heads/stable-4.19", NULL));
+	apply_add(&run, p1, "xsa900.patch", "XSA-900");
+	CHECK(apply_all(&run) == 0);
+	CHECK(run.res[0].outcome == APPLY_ALREADY);
+	CHECK(!apply_finish(&run));
+	CHECK(!git_resolve_commit(&r, "stable-4.19", base) && !strcmp(now, base));
+	apply_run_release(&run);
+
+	/* A conflict names file and hunk and leaves the branch alone. */
+	CHECK(!apply_run_init(&run, &r, "refs/heads/stable-4.19", NULL));
+	apply_add(&run, p2, "xsa901.patch", "XSA-901");
+	CHECK(apply_all(&run) == XS_FAIL);
+	CHECK(run.res[0].outcome == APPLY_CONFLICT);
+	CHECK_STR(run.res[0].conflict.file, "a.c");
+	CHECK_STR(run.res[0].conflict.hunk, "@@ -1,3 +1,3 @@");
+	CHECK(run.res[0].conflict.blame.nr == 2);
+	CHECK(strvec_grep(&run.res[0].conflict.blame, "fix bounds check"));
+	CHECK(strvec_grep(&run.res[0].conflict.blame, " base"));
+	CHECK(!git_resolve_commit(&r, "stable-4.19", now) && !strcmp(now, base));
+	apply_run_release(&run);
+
+	/* All or nothing: a good patch before a conflicting one moves nothing. */
+	CHECK(!sh("cd repo && git branch stable-4.18 stable-4.19~1"));
+	CHECK(!git_resolve_commit(&r, "stable-4.18", base));
+	CHECK(!apply_run_init(&run, &r, "refs/heads/stable-4.18", NULL));
+	apply_add(&run, p1, "xsa900.patch", "XSA-900");
+	apply_add(&run, p2, "xsa901.patch", "XSA-901");
+	apply_add(&run, p1, "xsa902.patch", "XSA-902");
+	CHECK(apply_all(&run) == XS_FAIL);
+	CHECK(run.res[0].outcome == APPLY_APPLIED && run.res[1].outcome == APPLY_CONFLICT &&
+	      run.res[2].outcome == APPLY_SKIPPED);
+	CHECK(!git_resolve_commit(&r, "stable-4.18", now) && !strcmp(now, base));
+	apply_run_release(&run);
+
+	/* Compare-and-swap: someone else moved the branch meanwhile. */
+	CHECK(!apply_run_init(&run, &r, "refs/heads/stable-4.18", NULL));
+	apply_add(&run, p1, "xsa900.patch", "XSA-900");
+	CHECK(apply_all(&run) == 0);
+	CHECK(!sh("cd repo && git update-ref refs/heads/stable-4.18 stable-4.19"));
+	CHECK(apply_finish(&run) == -XS_ENV);
+	CHECK(!git_resolve_commit(&r, "stable-4.18", now));
+	CHECK(!git_resolve_commit(&r, "stable-4.19", base) && !strcmp(now, base));
+	apply_run_release(&run);
+
+	/* A checked-out branch: refused when dirty, updated when clean. */
+	CHECK(!sh("cd repo && git checkout -q stable-4.18 && git reset -q --hard stable-4.19~1"));
+	CHECK(!git_resolve_commit(&r, "stable-4.18", base));
+	CHECK(!sh("cd repo && echo local >>a.c"));
+	CHECK(!apply_run_init(&run, &r, "refs/heads/stable-4.18", NULL));
+	apply_add(&run, p1, "xsa900.patch", "XSA-900");
+	CHECK(apply_all(&run) == 0);
+	CHECK(apply_finish(&run) == -XS_ENV);
+	CHECK(!git_resolve_commit(&r, "stable-4.18", now) && !strcmp(now, base));
+	CHECK(!sh("cd repo && git checkout -q -- a.c"));
+	CHECK(!apply_finish(&run));
+	apply_run_release(&run);
+	CHECK(!sh("cd repo && grep -q 'i < 4' a.c && test -z \"$(git status --porcelain)\""));
+
+	git_close(&r);
+	strbuf_release(&msg);
+	free(p1);
+	free(p2);
+}
+
+int main(void)
+{
+	dir = make_temp_dir("unit-apply");
+	if (!dir)
+		return 1;
+	RUN(safety);
+	RUN(apply);
+	remove_tree(dir);
+	free(dir);
+	return unit_done();
+}
