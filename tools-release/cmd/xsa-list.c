@@ -134,8 +134,8 @@ static void list_text(const struct xsa_store *s, int all, int64_t t)
 			continue;
 		fmt_time(e->public_time, d);
 		printf("%-5d %-4s %-16s %-9s %s [not held]\n", e->number, "-", d,
-		       e->public_time && t < e->public_time ? "embargoed" : "public",
-		       e->title ? e->title : "");
+		       e->public_time && t < e->public_time ? "embargoed" :
+		       e->public_time ? "public" : "unknown", e->title ? e->title : "");
 		shown++;
 	}
 	if (!shown)
