@@ -199,6 +199,88 @@ int apply_check_patch(const char *origin, const char *text, size_t len)
 
 /* ---- the run ------------------------------------------------------------ */
 
+/* New objects go to a quarantine inside the object store (so a rename
+ * can bring them in); the repository's own are still read. */
+static int quarantine_init(struct apply_run *r)
+{
+	char *tmpl = xstrfmt("%s/objects/xenstable-incoming-XXXXXX", r->repo->common_dir);
+
+	strvec_init(&r->qenv);
+	if (!mkdtemp(tmpl)) {
+		int rc = error_errno("cannot create a quarantine directory in %s/objects",
+				     r->repo->common_dir);
+
+		free(tmpl);
+		return rc;
+	}
+	r->quarantine = tmpl;
+	strvec_pushf(&r->qenv, "GIT_OBJECT_DIRECTORY=%s", r->quarantine);
+	strvec_pushf(&r->qenv, "GIT_ALTERNATE_OBJECT_DIRECTORIES=%s/objects", r->repo->common_dir);
+	return 0;
+}
+
+/* Move one directory's files from the quarantine into the object store. */
+static int migrate_dir(const char *from, const char *to)
+{
+	struct strvec names = STRVEC_INIT;
+	size_t i;
+	int rc = list_dir(from, &names), moved = 0;
+
+	if (!rc && names.nr && mkdir_p(to, 0755))
+		rc = -XS_ENV;
+	/* Packs before their indexes, as git does: an index never points nowhere. */
+	for (i = 0; !rc && i < names.nr; i++) {
+		char *src = path_join(from, names.v[i]), *dst = path_join(to, names.v[i]);
+
+		if (!ends_with(names.v[i], ".idx")) {
+			if (path_exists(dst))
+				unlink(src);	/* same name, same content */
+			else if (rename(src, dst))
+				rc = error_errno("cannot move %s into the object store", src);
+			moved++;
+		}
+		free(src);
+		free(dst);
+	}
+	for (i = 0; !rc && i < names.nr; i++) {
+		char *src = path_join(from, names.v[i]), *dst = path_join(to, names.v[i]);
+
+		if (ends_with(names.v[i], ".idx") && !path_exists(dst) && rename(src, dst))
+			rc = error_errno("cannot move %s into the object store", src);
+		free(src);
+		free(dst);
+	}
+	if (!rc && moved)
+		fsync_dir(to);
+	strvec_clear(&names);
+	return rc;
+}
+
+/* Bring the run's objects into the repository (before a ref points at them). */
+static int migrate_objects(struct apply_run *r)
+{
+	struct strvec names = STRVEC_INIT;
+	char *objects = path_join(r->repo->common_dir, "objects");
+	size_t i;
+	int rc = list_dir(r->quarantine, &names);
+
+	for (i = 0; !rc && i < names.nr; i++) {
+		const char *n = names.v[i];
+		char *from, *to;
+
+		if (!((strlen(n) == 2 && is_hex_string(n, 2)) || !strcmp(n, "pack")))
+			continue;
+		from = path_join(r->quarantine, n);
+		to = path_join(objects, n);
+		rc = migrate_dir(from, to);
+		free(from);
+		free(to);
+	}
+	strvec_clear(&names);
+	free(objects);
+	return rc;
+}
+
 int apply_run_init(struct apply_run *r, const struct git_repo *repo, const char *ref,
 		   const char *create_from)
 {
@@ -208,6 +290,9 @@ int apply_run_init(struct apply_run *r, const struct git_repo *repo, const char 
 	r->repo = repo;
 	r->ref = xstrdup(ref);
 	strvec_init(&r->env);
+	rc = quarantine_init(r);
+	if (rc)
+		return rc;
 	rc = git_resolve_commit(repo, ref, r->base);
 	if (rc == 1) {
 		if (!create_from)
@@ -230,10 +315,15 @@ int apply_run_init(struct apply_run *r, const struct git_repo *repo, const char 
 int apply_run_resume(struct apply_run *r, const struct git_repo *repo, const char *ref,
 		     const char *base, const char *tip)
 {
+	int rc;
+
 	memset(r, 0, sizeof(*r));
 	r->repo = repo;
 	r->ref = xstrdup(ref);
 	strvec_init(&r->env);
+	rc = quarantine_init(r);
+	if (rc)
+		return rc;
 	if ((*base && !is_oid_hex(base)) || !is_oid_hex(tip))
 		return error_input("apply state: '%s' / '%s' are not commit ids", base, tip);
 	snprintf(r->base, sizeof(r->base), "%s", base);
@@ -243,15 +333,10 @@ int apply_run_resume(struct apply_run *r, const struct git_repo *repo, const cha
 
 int apply_set_dry_run(struct apply_run *r)
 {
-	r->quarantine = make_temp_dir("apply-objects");
-	if (!r->quarantine)
-		return -XS_ENV;
-	/* New objects go to the quarantine; the repository's are still read. */
-	strvec_pushf(&r->env, "GIT_OBJECT_DIRECTORY=%s", r->quarantine);
-	strvec_pushf(&r->env, "GIT_ALTERNATE_OBJECT_DIRECTORIES=%s/objects", r->repo->common_dir);
 	r->dry_run = 1;
 	return 0;
 }
+
 
 static void conflict_release(struct apply_conflict *c)
 {
@@ -284,6 +369,7 @@ void apply_run_release(struct apply_run *r)
 	free(r->index_path);
 	free(r->ref);
 	strvec_clear(&r->env);
+	strvec_clear(&r->qenv);
 	if (r->quarantine)
 		remove_tree(r->quarantine);
 	free(r->quarantine);
@@ -317,6 +403,7 @@ static int run_git_index(struct apply_run *r, const char *index, const char *in,
 	if (index || r->index_path)
 		strvec_pushf(&c.env, "GIT_INDEX_FILE=%s", index ? index : r->index_path);
 	strvec_pushv(&c.env, r->env.v);
+	strvec_pushv(&c.env, r->qenv.v);
 	if (env)
 		strvec_pushv(&c.env, env->v);
 	strvec_pushv(&c.args, argv);
@@ -978,6 +1065,8 @@ int apply_finish(struct apply_run *r)
 	if (r->dry_run || !strcmp(r->base, r->tip))
 		return 0;
 	rc = apply_check_worktrees(r, &wts);
+	if (!rc)
+		rc = migrate_objects(r);
 	if (rc)
 		goto out;
 	crash_point("apply-before-ref");
@@ -1078,6 +1167,10 @@ int apply_keep_worktree(struct apply_run *r, size_t i, const char *dir,
 	if (path_exists(dir))
 		return error_env("%s exists already; remove it or finish the apply that made it "
 				 "(xenstable xsa apply --continue / --abort)", dir);
+	/* The worktree starts from the run's tip: its commits must be in the store. */
+	rc = migrate_objects(r);
+	if (rc)
+		return rc;
 	{
 		/* Not through run_git(): the worktree gets an index of its own. */
 		struct child_process c;

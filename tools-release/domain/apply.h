@@ -4,8 +4,11 @@
  * Patches go through git's own machinery into a private index
  * (GIT_INDEX_FILE, git apply --cached, write-tree, commit-tree): no fuzz,
  * no checkout touched, and nothing moves until every patch of the run has
- * applied.  Then the ref is moved with a compare-and-swap against the
- * value it had when the run started.
+ * applied.  Even the objects the run writes wait in a quarantine
+ * directory (<objects>/xenstable-incoming-*, as git's own receive-pack
+ * does); apply_finish() moves them into the repository, then moves the
+ * ref with a compare-and-swap against the value it had when the run
+ * started.  A run that fails or is a dry run leaves no trace.
  *
  * For each patch the run tells apart:
  *	applied    it applied; a commit now carries it
@@ -75,7 +78,8 @@ struct apply_run {
 	struct apply_result *res;
 	char *index_path;
 	struct strvec env;		/* added to every git the run starts */
-	char *quarantine;		/* dry run: new objects land here, removed at release */
+	char *quarantine;		/* new objects land here until apply_finish() */
+	struct strvec qenv;		/* ... through these variables */
 	unsigned dry_run:1;
 };
 
@@ -89,11 +93,7 @@ int apply_run_init(struct apply_run *r, const struct git_repo *repo, const char 
  */
 int apply_run_resume(struct apply_run *r, const struct git_repo *repo, const char *ref,
 		     const char *base, const char *tip);
-/*
- * Make the run a dry run: every object it writes goes to a private
- * object directory removed by apply_run_release(), and apply_finish()
- * moves nothing.  Call before apply_all().
- */
+/* Make the run a dry run: apply_finish() moves nothing, keeps no object. */
 int apply_set_dry_run(struct apply_run *r);
 void apply_run_release(struct apply_run *r);
 /* Add a patch; the run owns the copies it makes. */
