@@ -356,6 +356,8 @@ void apply_run_release(struct apply_run *r)
 		free(r->items[i].name);
 		free(r->items[i].group);
 		free(r->items[i].known_commit);
+		free(r->items[i].message);
+		free(r->items[i].author);
 		strvec_clear(&r->items[i].trailers);
 		if (r->res) {
 			free(r->res[i].detail);
@@ -370,6 +372,10 @@ void apply_run_release(struct apply_run *r)
 	free(r->ref);
 	strvec_clear(&r->env);
 	strvec_clear(&r->qenv);
+	strvec_clear(&r->unwritten);
+	strvec_clear(&r->unwritten_ids);
+	free(r->committer);
+	free(r->object_format);
 	if (r->quarantine)
 		remove_tree(r->quarantine);
 	free(r->quarantine);
@@ -436,17 +442,25 @@ static int must(const char *what, int rc, const struct strbuf *err)
 	return rc;
 }
 
+static int flush_commits(struct apply_run *r);
+
+/* Index files of the run: unique per run (runs may go on in parallel threads). */
 static char *new_index_path(const struct apply_run *r, const char *tag)
 {
-	return xstrfmt("%s/xenstable-apply-%ld%s.index", r->repo->git_dir, (long)getpid(), tag);
+	const char *q = strrchr(r->quarantine, '-');
+
+	return xstrfmt("%s/xenstable-apply-%ld%s%s.index", r->repo->git_dir, (long)getpid(),
+		       q ? q : "", tag);
 }
 
 static int read_tree(struct apply_run *r, const char *index, const char *commit)
 {
 	struct strbuf err = STRBUF_INIT;
 	const char *const argv[] = { "read-tree", commit, NULL };
-	int rc;
+	int rc = flush_commits(r);
 
+	if (rc)
+		return rc;
 	rc = must("read-tree", run_git_index(r, index, NULL, 0, NULL, &err, NULL, argv), &err);
 	strbuf_release(&err);
 	return rc;
@@ -459,10 +473,33 @@ static int load_index(struct apply_run *r)
 	return read_tree(r, NULL, r->tip);
 }
 
-/* Build the commit message and author from the patch mail. */
-static int patch_message(struct apply_run *r, const struct apply_item *it,
-			 struct strbuf *msg, struct strvec *env)
+/* git (not in a run: no index, no quarantine) with input; stdout to out. */
+static int repo_git(const struct git_repo *repo, const char *in, size_t in_len,
+		    struct strbuf *out, struct strbuf *err, const char *const *argv)
 {
+	struct child_process c;
+	int rc;
+
+	git_child_init(&c, repo);
+	strvec_pushv(&c.args, argv);
+	if (in) {
+		c.in = CHILD_IN_BUF;
+		c.in_buf = in;
+		c.in_len = in_len;
+	}
+	rc = run_child(&c);
+	if (out)
+		strbuf_addbuf(out, &c.out_buf);
+	if (err)
+		strbuf_addbuf(err, &c.err_buf);
+	child_release(&c);
+	return rc;
+}
+
+int apply_item_message(const struct git_repo *repo, const struct apply_item *it,
+		       struct strbuf *msg, struct strbuf *author)
+{
+	struct strvec env = STRVEC_INIT;
 	struct strbuf mail = STRBUF_INIT, info = STRBUF_INIT, body = STRBUF_INIT,
 		      err = STRBUF_INIT, subject = STRBUF_INIT, out = STRBUF_INIT;
 	char *tmp = make_temp_dir("mailinfo"), *msgf = NULL, *patchf = NULL;
@@ -479,7 +516,7 @@ static int patch_message(struct apply_run *r, const struct apply_item *it,
 	if (rc)
 		goto out;
 	strvec_pushl(&argv, "mailinfo", "-u", msgf, patchf, NULL);
-	rc = must("mailinfo", run_git(r, mail.buf, mail.len, &info, &err, NULL, argv.v), &err);
+	rc = must("mailinfo", repo_git(repo, mail.buf, mail.len, &info, &err, argv.v), &err);
 	if (rc)
 		goto out;
 	while (next_line(info.buf, info.len, &pos, &line, &n)) {
@@ -487,13 +524,13 @@ static int patch_message(struct apply_run *r, const struct apply_item *it,
 		const char *v;
 
 		if (skip_prefix(l, "Author: ", &v) && *v) {
-			strvec_pushf(env, "GIT_AUTHOR_NAME=%s", v);
+			strvec_pushf(&env, "GIT_AUTHOR_NAME=%s", v);
 			have_name = 1;
 		} else if (skip_prefix(l, "Email: ", &v) && *v) {
-			strvec_pushf(env, "GIT_AUTHOR_EMAIL=%s", v);
+			strvec_pushf(&env, "GIT_AUTHOR_EMAIL=%s", v);
 			have_mail = 1;
 		} else if (skip_prefix(l, "Date: ", &v) && *v) {
-			strvec_pushf(env, "GIT_AUTHOR_DATE=%s", v);
+			strvec_pushf(&env, "GIT_AUTHOR_DATE=%s", v);
 		} else if (skip_prefix(l, "Subject: ", &v)) {
 			strbuf_addstr(&subject, v);
 		}
@@ -517,12 +554,30 @@ static int patch_message(struct apply_run *r, const struct apply_item *it,
 		for (i = 0; i < it->trailers.nr; i++)
 			strvec_pushl(&argv, "--trailer", it->trailers.v[i], NULL);
 		strbuf_reset(&err);
-		rc = must("interpret-trailers",
-			  run_git(r, out.buf, out.len, msg, &err, NULL, argv.v), &err);
+		rc = must("interpret-trailers", repo_git(repo, out.buf, out.len, msg, &err, argv.v),
+			  &err);
 	} else {
 		strbuf_addbuf(msg, &out);
 	}
+	if (!rc) {
+		/* git's own reading of name, mail and date. */
+		struct child_process c;
+
+		git_child_init(&c, repo);
+		strvec_pushv(&c.env, env.v);
+		strvec_pushl(&c.args, "var", "GIT_AUTHOR_IDENT", NULL);
+		rc = run_child(&c);
+		if (rc > 0)
+			rc = error_input("%s: git cannot take the author from the patch: %s",
+					 it->path, child_err_summary(&c));
+		if (!rc) {
+			strbuf_addbuf(author, &c.out_buf);
+			strbuf_trim(author);
+		}
+		child_release(&c);
+	}
 out:
+	strvec_clear(&env);
 	remove_tree(tmp);
 	free(tmp);
 	free(msgf);
@@ -537,34 +592,120 @@ out:
 	return rc;
 }
 
-/* Commit tree (a tree id) on the run's tip with the item's author and message. */
+/* One line of output of git with the run's environment, or an error. */
+static int git_line(struct apply_run *r, const char *const *argv, char **out)
+{
+	struct strbuf o = STRBUF_INIT, err = STRBUF_INIT;
+	int rc = run_git(r, NULL, 0, &o, &err, NULL, argv);
+
+	if (rc > 0)
+		rc = error_env("git %s %s failed: %.*s", argv[0], argv[1] ? argv[1] : "",
+			       (int)strcspn(err.buf, "\n"), err.buf);
+	strbuf_trim(&o);
+	if (!rc)
+		*out = strbuf_detach(&o, NULL);
+	strbuf_release(&o);
+	strbuf_release(&err);
+	return rc;
+}
+
+/*
+ * Write the commits made so far: one "git hash-object -w --stdin-paths"
+ * for all of them, which must agree on every id.  Called before anything
+ * reads the new commits (and before the ref may point at them).
+ */
+static int flush_commits(struct apply_run *r)
+{
+	struct strbuf in = STRBUF_INIT, out = STRBUF_INIT, err = STRBUF_INIT;
+	const char *const argv[] = { "hash-object", "-w", "-t", "commit", "--stdin-paths", NULL };
+	size_t i, pos = 0, n;
+	const char *line;
+	int rc;
+
+	if (!r->unwritten.nr)
+		return 0;
+	for (i = 0; i < r->unwritten.nr; i++)
+		strbuf_addf(&in, "%s\n", r->unwritten.v[i]);
+	rc = run_git(r, in.buf, in.len, &out, &err, NULL, argv);
+	if (rc > 0)
+		rc = error_env("git hash-object failed: %.*s", (int)strcspn(err.buf, "\n"),
+			       err.buf);
+	for (i = 0; !rc && i < r->unwritten.nr; i++) {
+		if (!next_line(out.buf, out.len, &pos, &line, &n) ||
+		    n != strlen(r->unwritten_ids.v[i]) ||
+		    memcmp(line, r->unwritten_ids.v[i], n))
+			rc = error_env("git stored commit %s under another id (%.*s)",
+				       r->unwritten_ids.v[i], (int)n, line);
+	}
+	for (i = 0; i < r->unwritten.nr; i++)
+		unlink(r->unwritten.v[i]);
+	strvec_clear(&r->unwritten);
+	strvec_clear(&r->unwritten_ids);
+	strbuf_release(&in);
+	strbuf_release(&out);
+	strbuf_release(&err);
+	return rc;
+}
+
+/*
+ * Commit tree (a tree id) on the run's tip with the item's author and
+ * message.  The commit object is made here (git's format, the
+ * repository's hash) and written with the others by flush_commits():
+ * one git process for a run's commits instead of one each.
+ */
 static int commit_tree(struct apply_run *r, const struct apply_item *it, const char *tree,
 		       char *oid)
 {
-	struct strbuf msg = STRBUF_INIT, out = STRBUF_INIT, err = STRBUF_INIT;
-	struct strvec env = STRVEC_INIT;
-	int rc = patch_message(r, it, &msg, &env);
+	struct strbuf msg = STRBUF_INIT, author = STRBUF_INIT, obj = STRBUF_INIT;
+	char id[SHA256_HEX_LEN + 1], *path;
+	int rc = 0;
 
-	if (!rc) {
-		const char *const ct[] = { "commit-tree", tree, "-p", r->tip, NULL };
+	if (!r->committer) {
+		const char *const argv[] = { "var", "GIT_COMMITTER_IDENT", NULL };
 
-		rc = run_git(r, msg.buf, msg.len, &out, &err, &env, ct);
-		if (rc > 0)
-			rc = error_env("git commit-tree failed (is user.name/user.email set in "
-				       "the source repository?): %.*s",
-				       (int)strcspn(err.buf, "\n"), err.buf);
+		rc = git_line(r, argv, &r->committer);
+		if (rc)
+			rc = error_env("git cannot tell who commits (is user.name/user.email "
+				       "set in the source repository?)");
+	}
+	if (!rc && !r->object_format) {
+		const char *const argv[] = { "rev-parse", "--show-object-format", NULL };
+
+		rc = git_line(r, argv, &r->object_format);
+	}
+	/* Made beforehand (one patch for several branches), or now. */
+	if (!rc && it->message) {
+		strbuf_addstr(&msg, it->message);
+		strbuf_addstr(&author, it->author);
+	} else if (!rc) {
+		rc = apply_item_message(r->repo, it, &msg, &author);
+	}
+	if (rc)
+		goto out;
+	strbuf_addf(&obj, "tree %s\nparent %s\nauthor %s\ncommitter %s\n\n%s", tree, r->tip,
+		    author.buf, r->committer, msg.buf);
+	if (git_object_hash_hex(r->object_format, "commit", obj.buf, obj.len, id)) {
+		rc = error_env("the source repository uses %s object ids, which xenstable "
+			       "does not know", r->object_format);
+		goto out;
+	}
+	path = xstrfmt("%s/commit-%u", r->quarantine, r->nr_made++);
+	{
+		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+
+		if (fd < 0 || write_all(fd, obj.buf, obj.len) || close(fd))
+			rc = error_errno("cannot write %s", path);
 	}
 	if (!rc) {
-		strbuf_trim(&out);
-		if (!is_oid_hex(out.buf))
-			rc = error_env("git commit-tree gave '%s', not a commit id", out.buf);
-		else
-			snprintf(oid, GIT_MAX_HEXSZ + 1, "%s", out.buf);
+		strvec_push(&r->unwritten, path);
+		strvec_push(&r->unwritten_ids, id);
+		snprintf(oid, GIT_MAX_HEXSZ + 1, "%s", id);
 	}
+	free(path);
+out:
 	strbuf_release(&msg);
-	strbuf_release(&out);
-	strbuf_release(&err);
-	strvec_clear(&env);
+	strbuf_release(&author);
+	strbuf_release(&obj);
 	return rc;
 }
 
@@ -712,6 +853,9 @@ static void analyse_conflict(struct apply_run *r, const struct apply_item *it,
 	long olen = 0;
 
 	strvec_init(&c->blame);
+	/* blame and log read the run's new commits. */
+	if (flush_commits(r))
+		return;
 	while (next_line(err->buf, err->len, &pos, &l, &n)) {
 		char *line = xmemdupz(l, n);
 		const char *v;
@@ -855,13 +999,16 @@ int apply_all(struct apply_run *r)
 		strbuf_release(&err);
 		goto stop;
 	}
-	return 0;
+	return flush_commits(r);
 stop:
 	{
 		size_t failed = i;
 
 		for (i++; i < r->nr; i++)
 			r->res[i].outcome = APPLY_SKIPPED;
+		rc = flush_commits(r);
+		if (rc)
+			return rc;
 		return r->res[failed].outcome == APPLY_REJECTED ? -XS_INPUT : XS_FAIL;
 	}
 }
@@ -1066,6 +1213,8 @@ int apply_finish(struct apply_run *r)
 		return 0;
 	rc = apply_check_worktrees(r, &wts);
 	if (!rc)
+		rc = flush_commits(r);
+	if (!rc)
 		rc = migrate_objects(r);
 	if (rc)
 		goto out;
@@ -1168,7 +1317,9 @@ int apply_keep_worktree(struct apply_run *r, size_t i, const char *dir,
 		return error_env("%s exists already; remove it or finish the apply that made it "
 				 "(xenstable xsa apply --continue / --abort)", dir);
 	/* The worktree starts from the run's tip: its commits must be in the store. */
-	rc = migrate_objects(r);
+	rc = flush_commits(r);
+	if (!rc)
+		rc = migrate_objects(r);
 	if (rc)
 		return rc;
 	{

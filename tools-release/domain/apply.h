@@ -50,6 +50,8 @@ struct apply_item {
 	struct strvec trailers;	/* added to the commit message: "XSA: 488" */
 	int known_applied;	/* the caller found it on the branch already */
 	char *known_commit;	/* ... in this commit */
+	char *message;		/* its commit message, when made beforehand */
+	char *author;		/* ... and its author, "Name <mail> 1791371100 +0000" */
 };
 
 struct apply_conflict {
@@ -80,6 +82,11 @@ struct apply_run {
 	struct strvec env;		/* added to every git the run starts */
 	char *quarantine;		/* new objects land here until apply_finish() */
 	struct strvec qenv;		/* ... through these variables */
+	char *committer;		/* "Name <mail> time zone", from git var */
+	char *object_format;		/* "sha1" or "sha256" */
+	struct strvec unwritten;	/* commits made here, written by git in one go */
+	struct strvec unwritten_ids;
+	unsigned nr_made;
 	unsigned dry_run:1;
 };
 
@@ -121,6 +128,16 @@ int apply_finish(struct apply_run *r);
  * will follow the ref are added to checked_out.
  */
 int apply_check_worktrees(const struct apply_run *r, struct strvec *checked_out);
+
+/*
+ * The commit message (the patch's subject and body, with the item's
+ * trailers) and the author ("Name <mail> time zone", as git var gives it)
+ * for an item, from its patch mail.  apply_all() calls it for items whose
+ * message is not set; a caller applying one patch to several branches can
+ * make it once.  -XS_INPUT when the patch names no author or subject.
+ */
+int apply_item_message(const struct git_repo *repo, const struct apply_item *it,
+		       struct strbuf *msg, struct strbuf *author);
 
 /* Does patch apply to the run's current tip (used to try other variants)? */
 int apply_try(struct apply_run *r, const char *path, struct strbuf *why);

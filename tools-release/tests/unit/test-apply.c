@@ -340,6 +340,40 @@ TEST(worktree_checks)
 	git_close(&r);
 }
 
+/* Ids made in-process agree with git's, for both object formats. */
+TEST(object_ids)
+{
+	static const char commit[] = "tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\n"
+		"author A <a@example.org> 1700000000 +0000\n"
+		"committer C <c@example.org> 1700000000 +0000\n\nempty\n";
+	char hex[SHA256_HEX_LEN + 1];
+	struct child_process c;
+	char *f = path_join(dir, "commit.txt");
+
+	CHECK(!git_object_hash_hex("sha1", "blob", "hello\n", 6, hex));
+	CHECK_STR(hex, "ce013625030ba8dba906f756967f9e9ca394464a");
+	CHECK(git_object_hash_hex("md5", "blob", "x", 1, hex) == -1);
+	CHECK(!write_file_atomic(f, commit, strlen(commit), 0644));
+	CHECK(!sh("git init -q --object-format=sha256 repo256"));
+	CHECK(!git_object_hash_hex("sha1", "commit", commit, strlen(commit), hex));
+	child_init(&c);
+	strvec_pushl(&c.args, "git", "hash-object", "-t", "commit", "commit.txt", NULL);
+	c.dir = dir;
+	CHECK(!run_child(&c));
+	strbuf_trim(&c.out_buf);
+	CHECK_STR(hex, c.out_buf.buf);
+	child_release(&c);
+	CHECK(!git_object_hash_hex("sha256", "blob", commit, strlen(commit), hex));
+	child_init(&c);
+	strvec_pushl(&c.args, "git", "-C", "repo256", "hash-object", "../commit.txt", NULL);
+	c.dir = dir;
+	CHECK(!run_child(&c));
+	strbuf_trim(&c.out_buf);
+	CHECK_STR(hex, c.out_buf.buf);
+	child_release(&c);
+	free(f);
+}
+
 int main(void)
 {
 	dir = make_temp_dir("unit-apply");
@@ -350,6 +384,7 @@ int main(void)
 	RUN(dry_run_and_variants);
 	RUN(keep_worktree);
 	RUN(worktree_checks);
+	RUN(object_ids);
 	remove_tree(dir);
 	free(dir);
 	return unit_done();
