@@ -383,8 +383,9 @@ static int do_all(const struct apply_args *a, struct xa_opts *o, const struct br
 	struct xsa_status_opts so;
 	struct xsa_matrix m;
 	struct xa_plan *plans;
+	struct xa_msgs msgs = { NULL, 0, 0 };
 	size_t *col, nr = 0, k;
-	int rc, worst = 0;
+	int rc, worst = 0, *rcs;
 
 	memset(&so, 0, sizeof(so));
 	so.store = o->store;
@@ -396,6 +397,7 @@ static int do_all(const struct apply_args *a, struct xa_opts *o, const struct br
 		return rc;
 	plans = xcalloc(m.nr_br + 1, sizeof(*plans));
 	col = xcalloc(m.nr_br + 1, sizeof(*col));
+	rcs = xcalloc(m.nr_br + 1, sizeof(*rcs));
 	for (k = 0; k < m.nr_br; k++) {
 		const struct branch *b = m.br[k].b;
 
@@ -403,13 +405,27 @@ static int do_all(const struct apply_args *a, struct xa_opts *o, const struct br
 			say("skipping %s: not security-supported on this date", b->name);
 			continue;
 		}
-		/* One branch failing does not stop the others. */
 		col[nr] = k;
 		rc = xa_plan_branch(o, &m, k, &plans[nr]);
-		if (!rc)
-			rc = xa_run(o, &plans[nr]);
-		worst = worst_result(worst, rc);
+		if (rc) {
+			/* The plan could not be made: this branch stays out. */
+			worst = worst_result(worst, rc);
+			xa_plan_release(&plans[nr]);
+			continue;
+		}
 		nr++;
+	}
+	/* Each patch's message once, then every branch at the same time: one
+	 * failing does not stop the others. */
+	rc = xa_msgs_prepare(&msgs, o->src, plans, nr);
+	if (!rc) {
+		o->msgs = &msgs;
+		xa_run_parallel(o, plans, nr, rcs);
+		o->msgs = NULL;
+		for (k = 0; k < nr; k++)
+			worst = worst_result(worst, rcs[k]);
+	} else {
+		worst = worst_result(worst, rc);
 	}
 	if (a->json || xs_json)
 		print_json(plans, nr, 1, o->date, worst);
@@ -419,8 +435,10 @@ static int do_all(const struct apply_args *a, struct xa_opts *o, const struct br
 		print_table(plans, nr, &m, col);
 	for (k = 0; k < nr; k++)
 		xa_plan_release(&plans[k]);
+	xa_msgs_release(&msgs);
 	free(plans);
 	free(col);
+	free(rcs);
 	xsa_matrix_release(&m);
 	if (worst > 0)
 		return error_fail("XSAs did not apply on every branch (see above)");

@@ -14,6 +14,8 @@
 #include "xsa-store.h"
 #include "xsa.h"
 
+#include <pthread.h>
+
 #define XA_STATE_SCHEMA 1
 
 const char *xa_outcome_name(enum xa_outcome o)
@@ -430,9 +432,41 @@ static void set_committer_date(struct apply_run *run)
 	strvec_pushf(&run->env, "GIT_COMMITTER_DATE=%s", d);
 }
 
+static void msg_key(const struct apply_item *it, struct strbuf *key)
+{
+	size_t i;
+
+	strbuf_addstr(key, it->path);
+	for (i = 0; i < it->trailers.nr; i++)
+		strbuf_addf(key, "\n%s", it->trailers.v[i]);
+}
+
+static const struct xa_msg *msgs_find(const struct xa_msgs *m, const char *key)
+{
+	size_t i;
+
+	for (i = 0; m && i < m->nr; i++)
+		if (!strcmp(m->v[i].key, key))
+			return &m->v[i];
+	return NULL;
+}
+
+void xa_msgs_release(struct xa_msgs *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->nr; i++) {
+		free(m->v[i].key);
+		free(m->v[i].msg);
+		free(m->v[i].author);
+	}
+	free(m->v);
+	memset(m, 0, sizeof(*m));
+}
+
 /* Add the plan's pending patches from entry e0, patch p0 on. */
 static void add_items(struct xa_plan *plan, struct apply_run *run, struct item_map *im,
-		      size_t e0, size_t p0)
+		      size_t e0, size_t p0, const struct xa_msgs *msgs)
 {
 	size_t i, k;
 
@@ -452,6 +486,18 @@ static void add_items(struct xa_plan *plan, struct apply_run *run, struct item_m
 			if (pt->known[0]) {
 				it->known_applied = 1;
 				it->known_commit = xstrdup(pt->known);
+			}
+			if (msgs) {
+				struct strbuf key = STRBUF_INIT;
+				const struct xa_msg *m;
+
+				msg_key(it, &key);
+				m = msgs_find(msgs, key.buf);
+				if (m) {
+					it->message = xstrdup(m->msg);
+					it->author = xstrdup(m->author);
+				}
+				strbuf_release(&key);
 			}
 			map_add(im, i, k);
 		}
@@ -782,12 +828,93 @@ int xa_run(const struct xa_opts *o, struct xa_plan *plan)
 		if (plan->checkouts.nr && !o->dry_run)
 			say("%s is checked out in %s (clean): it will be updated with the branch",
 			    plan->target + 11, plan->checkouts.v[0]);
-		add_items(plan, &run, &im, 0, 0);
+		add_items(plan, &run, &im, 0, 0, o->msgs);
 		rc = run_plan(o, plan, &run, &im, o->keep_worktree);
 	}
 	map_release(&im);
 	apply_run_release(&run);
 	return rc;
+}
+
+int xa_msgs_prepare(struct xa_msgs *m, const struct git_repo *src, const struct xa_plan *plans,
+		    size_t nr)
+{
+	size_t b, i, k;
+	int rc = 0;
+
+	for (b = 0; b < nr && !rc; b++) {
+		for (i = 0; i < plans[b].nr && !rc; i++) {
+			const struct xa_entry *e = &plans[b].e[i];
+
+			if (e->outcome != XA_PENDING)
+				continue;
+			for (k = 0; k < e->nr && !rc; k++) {
+				struct apply_item it;
+				struct strbuf key = STRBUF_INIT, msg = STRBUF_INIT,
+					      author = STRBUF_INIT;
+
+				memset(&it, 0, sizeof(it));
+				it.path = e->p[k].path;
+				it.name = e->p[k].name;
+				strvec_init(&it.trailers);
+				add_trailers(&it, e, &e->p[k]);
+				msg_key(&it, &key);
+				/* A patch that cannot give its author is left to the run to report. */
+				if (!msgs_find(m, key.buf) && !e->p[k].known[0] &&
+				    !apply_item_message(src, &it, &msg, &author)) {
+					ALLOC_GROW(m->v, m->nr + 1, m->alloc);
+					m->v[m->nr].key = strbuf_detach(&key, NULL);
+					m->v[m->nr].msg = strbuf_detach(&msg, NULL);
+					m->v[m->nr].author = strbuf_detach(&author, NULL);
+					m->nr++;
+				}
+				strbuf_release(&author);
+				strvec_clear(&it.trailers);
+				strbuf_release(&key);
+				strbuf_release(&msg);
+			}
+		}
+	}
+	return rc;
+}
+
+struct xa_job {
+	const struct xa_opts *o;
+	struct xa_plan *plan;
+	int rc;
+};
+
+static void *xa_job_run(void *arg)
+{
+	struct xa_job *j = arg;
+
+	j->rc = xa_run(j->o, j->plan);
+	return NULL;
+}
+
+void xa_run_parallel(const struct xa_opts *o, struct xa_plan *plans, size_t nr, int *rcs)
+{
+	struct xa_job *jobs = xcalloc(nr + 1, sizeof(*jobs));
+	pthread_t *th = xcalloc(nr + 1, sizeof(*th));
+	int *started = xcalloc(nr + 1, sizeof(*started));
+	size_t i;
+
+	for (i = 0; i < nr; i++) {
+		jobs[i].o = o;
+		jobs[i].plan = &plans[i];
+		/* Without a thread, the run goes on in this one. */
+		started[i] = !pthread_create(&th[i], NULL, xa_job_run, &jobs[i]);
+		if (!started[i])
+			xa_job_run(&jobs[i]);
+	}
+	for (i = 0; i < nr; i++) {
+		if (started[i])
+			pthread_join(th[i], NULL);
+		rcs[i] = jobs[i].rc;
+	}
+	free(jobs);
+	free(th);
+	free(started);
 }
 
 /* ---- the plan as JSON ------------------------------------------------------ */
@@ -1161,7 +1288,7 @@ int xa_continue(const struct xa_opts *o, struct xa_plan *plan)
 	strvec_clear(&e->clean_variants);
 	free(e->detail);
 	e->detail = NULL;
-	add_items(plan, &run, &im, (size_t)(e - plan->e), e->failed + 1);
+	add_items(plan, &run, &im, (size_t)(e - plan->e), e->failed + 1, NULL);
 	old_wt = plan->worktree;
 	plan->worktree = NULL;
 	rc = run_plan(o, plan, &run, &im, 1);

@@ -110,6 +110,23 @@ struct xa_plan {
 void xa_plan_init(struct xa_plan *p);
 void xa_plan_release(struct xa_plan *p);
 
+/* Commit messages made once for a patch that goes to several branches. */
+struct xa_msg {
+	char *key;		/* the patch's path and trailers */
+	char *msg;
+	char *author;
+};
+
+struct xa_msgs {
+	struct xa_msg *v;
+	size_t nr, alloc;
+};
+
+void xa_msgs_release(struct xa_msgs *m);
+/* Make the message of every pending patch of the plans (once each). */
+int xa_msgs_prepare(struct xa_msgs *m, const struct git_repo *src, const struct xa_plan *plans,
+		    size_t nr);
+
 struct xa_opts {
 	const struct xsa_store *store;
 	const struct git_repo *src;
@@ -120,6 +137,7 @@ struct xa_opts {
 	const char *to;			/* --to: a private ref */
 	int dry_run;
 	int keep_worktree;
+	const struct xa_msgs *msgs;	/* messages made beforehand, or NULL */
 };
 
 /*
@@ -136,6 +154,12 @@ int xa_plan_branch(const struct xa_opts *o, const struct xsa_matrix *m, size_t b
  * XS_FAIL on a conflict, -XS_INPUT for an unsafe patch, <0 on errors.
  */
 int xa_run(const struct xa_opts *o, struct xa_plan *plan);
+/*
+ * Run several plans (for different targets) at once, one thread each:
+ * every git command a run starts is a process of its own, so branches
+ * go on in parallel.  rcs[i] gets xa_run()'s result for plans[i].
+ */
+void xa_run_parallel(const struct xa_opts *o, struct xa_plan *plans, size_t nr, int *rcs);
 
 /* The state file of a run a person is finishing, and its worktree dir. */
 char *xa_state_path(const struct git_repo *src);
