@@ -5,6 +5,7 @@
 #   make check-asan    the same suite with ASan+UBSan
 #   make demo          one month of stable maintenance on the reference tree
 #   make upstream      create the reference upstream in .xenstable/upstream
+#   make bench-apply   time xsa apply against git am, and xsa status (bench-out/report.md)
 #   make install       PREFIX=/usr/local DESTDIR=
 #
 # See README.md.
@@ -47,6 +48,9 @@ upstream: build
 	@rm -rf .xenstable/upstream
 	$(XS) upstream init .xenstable/upstream $(if $(KEY),--key $(KEY))
 
+bench-apply: build
+	XENSTABLE=$(CURDIR)/$(XS) tools-release/bench/apply.sh
+
 install: build
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(XS) $(DESTDIR)$(PREFIX)/bin/xenstable
@@ -56,4 +60,4 @@ clean:
 	$(MAKE) -C tools-release clean
 	rm -rf tools-release/t/trash tools-release/t/results
 
-.PHONY: all deps deps-check build unit-tests check check-asan upstream install clean
+.PHONY: all deps deps-check build unit-tests check check-asan upstream bench-apply install clean
