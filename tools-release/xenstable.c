@@ -14,6 +14,9 @@
 #include <signal.h>
 
 const struct cmd_struct xs_commands[] = {
+	{ "abi", cmd_abi, CMD_NEEDS_REPO, "toolstack library ABI: dump a release's baseline, check a branch" },
+	{ "boot-check", cmd_boot_check, CMD_NEEDS_REPO, "boot the built hypervisor; check the version it reports" },
+	{ "build", cmd_build, CMD_NEEDS_REPO, "build the tree at a revision; keep its log and products" },
 	{ "help", cmd_help, 0, "show help for a command" },
 	{ "support", cmd_support, CMD_NEEDS_REPO, "branch support matrix; import dates from SUPPORT.md" },
 	{ "upstream", cmd_upstream, CMD_NEEDS_REPO, "create the reference upstream repository" },
