@@ -92,7 +92,7 @@ int abi_baseline_parse(struct abi_baseline *b, const char *origin, const char *t
 {
 	struct cfg_file cf;
 	size_t i;
-	int rc, major, minor, point, pre;
+	int rc, major, minor, point, pre, version_line = 0, commit_line = 0;
 
 	cfg_init(&cf);
 	rc = cfg_parse(&cf, origin, text, len);
@@ -102,12 +102,15 @@ int abi_baseline_parse(struct abi_baseline *b, const char *origin, const char *t
 		char **slot = NULL;
 
 		if (!strcmp(e->section, "baseline") && !e->subsection) {
-			if (!strcmp(e->key, "version"))
+			if (!strcmp(e->key, "version")) {
 				slot = &b->version;
-			else if (!strcmp(e->key, "tag"))
+				version_line = e->line;
+			} else if (!strcmp(e->key, "tag")) {
 				slot = &b->tag;
-			else if (!strcmp(e->key, "commit"))
+			} else if (!strcmp(e->key, "commit")) {
 				slot = &b->commit;
+				commit_line = e->line;
+			}
 			else
 				rc = error_input("%s:%d: unknown key 'baseline.%s'", origin, e->line,
 						 e->key);
@@ -156,15 +159,18 @@ int abi_baseline_parse(struct abi_baseline *b, const char *origin, const char *t
 	if (!b->version || !b->tag || !b->commit)
 		return error_input("%s: [baseline] needs version, tag and commit", origin);
 	if (sscanf(b->version, "%d.%d.%d", &major, &minor, &point) != 3) {
-		return error_input("%s: version '%s' is not X.Y.Z", origin, b->version);
+		return error_input("%s:%d: version '%s' is not X.Y.Z", origin, version_line,
+				   b->version);
 	} else {
 		char *dot = strchr(strchr(b->version, '.') + 1, '.');
 
 		if (version_parse_extra(dot, &point, &pre) || pre)
-			return error_input("%s: version '%s' is not a release", origin, b->version);
+			return error_input("%s:%d: version '%s' is not a release", origin,
+					   version_line, b->version);
 	}
 	if (!is_oid_hex(b->commit))
-		return error_input("%s: commit '%s' is not an object id", origin, b->commit);
+		return error_input("%s:%d: commit '%s' is not an object id", origin, commit_line,
+				   b->commit);
 	if (!b->nr)
 		return error_input("%s: no [library] section", origin);
 	for (i = 0; i < b->nr; i++) {

@@ -135,10 +135,58 @@ static int line_has(const char *line, size_t n, const char *mark)
 	return 0;
 }
 
+/* "make[1]: Entering directory '/x/y'" -> "/x/y" */
+static int entering_dir(const char *line, size_t n, const char **dir, size_t *dlen)
+{
+	static const char mark[] = "Entering directory '";
+	size_t m = sizeof(mark) - 1, i;
+
+	if (n < 5 || memcmp(line, "make", 4))
+		return 0;
+	for (i = 0; i + m < n; i++) {
+		if (memcmp(line + i, mark, m))
+			continue;
+		*dir = line + i + m;
+		*dlen = n - i - m;
+		if (*dlen && (*dir)[*dlen - 1] == '\'')
+			(*dlen)--;
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * A compiler names files relative to the directory make ran it in; name
+ * them from the top of the tree instead, when the file is really there.
+ */
+static void add_tree_relative(struct strbuf *sb, const char *line, size_t n,
+			      const char *tree, const char *cur, size_t cur_len)
+{
+	size_t tl = tree ? strlen(tree) : 0, f = 0;
+	struct strbuf path = STRBUF_INIT;
+
+	while (f < n && line[f] != ':' && line[f] != ' ')
+		f++;
+	if (tl && cur && f && f < n && line[f] == ':' && line[0] != '/' &&
+	    cur_len > tl && !memcmp(cur, tree, tl) && cur[tl] == '/') {
+		strbuf_add(&path, cur, cur_len);
+		strbuf_addch(&path, '/');
+		strbuf_add(&path, line, f);
+		if (is_regular_file(path.buf)) {
+			strbuf_add(sb, cur + tl + 1, cur_len - tl - 1);
+			strbuf_addch(sb, '/');
+		}
+	}
+	strbuf_add(sb, line, n);
+	strbuf_release(&path);
+}
+
 char *build_failure_reason(const char *log, size_t len, const char *tree)
 {
 	const char *line, *best = NULL, *make_line = NULL, *last = NULL;
-	size_t pos = 0, n, best_n = 0, make_n = 0, last_n = 0;
+	const char *cur = NULL, *best_cur = NULL, *d;
+	size_t pos = 0, n, best_n = 0, make_n = 0, last_n = 0, cur_len = 0, best_cur_len = 0;
+	size_t dl;
 	struct strbuf sb = STRBUF_INIT;
 
 	while (next_line(log, len, &pos, &line, &n)) {
@@ -147,10 +195,17 @@ char *build_failure_reason(const char *log, size_t len, const char *tree)
 		/* Our own "$ command" lines and blank lines explain nothing. */
 		if ((n >= 2 && line[0] == '$' && line[1] == ' ') || !n)
 			continue;
+		if (entering_dir(line, n, &d, &dl)) {
+			cur = d;
+			cur_len = dl;
+			continue;
+		}
 		for (m = error_marks; *m && !best; m++)
 			if (line_has(line, n, *m)) {
 				best = line;
 				best_n = n;
+				best_cur = cur;
+				best_cur_len = cur_len;
 			}
 		if (best)
 			break;
@@ -170,7 +225,7 @@ char *build_failure_reason(const char *log, size_t len, const char *tree)
 	} else {
 		if (best_n > 300)
 			best_n = 300;
-		strbuf_add(&sb, best, best_n);
+		add_tree_relative(&sb, best, best_n, tree, best_cur, best_cur_len);
 		if (tree && *tree) {
 			char *prefix = xstrfmt("%s/", tree);
 
