@@ -157,24 +157,27 @@ static int entering_dir(const char *line, size_t n, const char **dir, size_t *dl
 
 /*
  * A compiler names files relative to the directory make ran it in; name
- * them from the top of the tree instead, when the file is really there.
+ * them from the top of the tree instead.  With parallel sub-makes the
+ * directories interleave, so take the latest one that has the file.
  */
 static void add_tree_relative(struct strbuf *sb, const char *line, size_t n,
-			      const char *tree, const char *cur, size_t cur_len)
+			      const char *tree, const struct strvec *dirs)
 {
-	size_t tl = tree ? strlen(tree) : 0, f = 0;
+	size_t tl = tree ? strlen(tree) : 0, f = 0, i;
 	struct strbuf path = STRBUF_INIT;
 
 	while (f < n && line[f] != ':' && line[f] != ' ')
 		f++;
-	if (tl && cur && f && f < n && line[f] == ':' && line[0] != '/' &&
-	    cur_len > tl && !memcmp(cur, tree, tl) && cur[tl] == '/') {
-		strbuf_add(&path, cur, cur_len);
-		strbuf_addch(&path, '/');
-		strbuf_add(&path, line, f);
+	for (i = dirs->nr; tl && f && f < n && line[f] == ':' && line[0] != '/' && i--; ) {
+		const char *cur = dirs->v[i];
+
+		if (strncmp(cur, tree, tl) || cur[tl] != '/')
+			continue;
+		strbuf_reset(&path);
+		strbuf_addf(&path, "%s/%.*s", cur, (int)f, line);
 		if (is_regular_file(path.buf)) {
-			strbuf_add(sb, cur + tl + 1, cur_len - tl - 1);
-			strbuf_addch(sb, '/');
+			strbuf_addf(sb, "%s/", cur + tl + 1);
+			break;
 		}
 	}
 	strbuf_add(sb, line, n);
@@ -183,10 +186,9 @@ static void add_tree_relative(struct strbuf *sb, const char *line, size_t n,
 
 char *build_failure_reason(const char *log, size_t len, const char *tree)
 {
-	const char *line, *best = NULL, *make_line = NULL, *last = NULL;
-	const char *cur = NULL, *best_cur = NULL, *d;
-	size_t pos = 0, n, best_n = 0, make_n = 0, last_n = 0, cur_len = 0, best_cur_len = 0;
-	size_t dl;
+	const char *line, *best = NULL, *make_line = NULL, *last = NULL, *d;
+	size_t pos = 0, n, best_n = 0, make_n = 0, last_n = 0, dl;
+	struct strvec dirs = STRVEC_INIT;
 	struct strbuf sb = STRBUF_INIT;
 
 	while (next_line(log, len, &pos, &line, &n)) {
@@ -196,16 +198,17 @@ char *build_failure_reason(const char *log, size_t len, const char *tree)
 		if ((n >= 2 && line[0] == '$' && line[1] == ' ') || !n)
 			continue;
 		if (entering_dir(line, n, &d, &dl)) {
-			cur = d;
-			cur_len = dl;
+			char *dir = xmemdupz(d, dl);
+
+			if (!strvec_contains(&dirs, dir))
+				strvec_push(&dirs, dir);
+			free(dir);
 			continue;
 		}
 		for (m = error_marks; *m && !best; m++)
 			if (line_has(line, n, *m)) {
 				best = line;
 				best_n = n;
-				best_cur = cur;
-				best_cur_len = cur_len;
 			}
 		if (best)
 			break;
@@ -225,7 +228,7 @@ char *build_failure_reason(const char *log, size_t len, const char *tree)
 	} else {
 		if (best_n > 300)
 			best_n = 300;
-		add_tree_relative(&sb, best, best_n, tree, best_cur, best_cur_len);
+		add_tree_relative(&sb, best, best_n, tree, &dirs);
 		if (tree && *tree) {
 			char *prefix = xstrfmt("%s/", tree);
 
@@ -234,6 +237,7 @@ char *build_failure_reason(const char *log, size_t len, const char *tree)
 		}
 		strbuf_trim(&sb);
 	}
+	strvec_clear(&dirs);
 	return strbuf_detach(&sb, NULL);
 }
 
