@@ -42,6 +42,7 @@ int cmd_help(int argc, const char **argv, struct xs_ctx *ctx);
 int cmd_version(int argc, const char **argv, struct xs_ctx *ctx);
 int cmd_support(int argc, const char **argv, struct xs_ctx *ctx);
 int cmd_upstream(int argc, const char **argv, struct xs_ctx *ctx);
+int cmd_xsa(int argc, const char **argv, struct xs_ctx *ctx);
 int cmd_build(int argc, const char **argv, struct xs_ctx *ctx);
 int cmd_abi(int argc, const char **argv, struct xs_ctx *ctx);
 int cmd_abi_dump(int argc, const char **argv, struct xs_ctx *ctx);

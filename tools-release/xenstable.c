@@ -21,6 +21,7 @@ const struct cmd_struct xs_commands[] = {
 	{ "support", cmd_support, CMD_NEEDS_REPO, "branch support matrix; import dates from SUPPORT.md" },
 	{ "upstream", cmd_upstream, CMD_NEEDS_REPO, "create the reference upstream repository" },
 	{ "version", cmd_version, 0, "print xenstable's version" },
+	{ "xsa", cmd_xsa, CMD_NEEDS_REPO, "Xen Security Advisories: import, status, marks" },
 	{ NULL, NULL, 0, NULL },
 };
 
