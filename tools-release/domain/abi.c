@@ -642,6 +642,11 @@ int abi_dump_run(const struct abi_dump_opts *o, struct check_result *r, char **d
 	build_result_init(&res);
 	abi_baseline_init(&old);
 	rc = build_toolstack_for(o->src, o->rev, o->maint_root, o->branches, o->jobs, &res, r);
+	if (rc == 1 && r->status == CHECK_SKIPPED) {
+		/* Asked for a baseline, made none: that is not a pass. */
+		rc = check_error(r, XS_ENV, "%s", r->reason);
+		goto out;
+	}
 	if (rc)
 		goto out;
 	if ((res.version.point < 0 || res.version.pre) && !o->force) {
