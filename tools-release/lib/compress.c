@@ -291,6 +291,16 @@ static int gz_flush_one(struct compressor *c, int wait)
 	return 0;
 }
 
+static enum slot_state slot_state(struct gz_engine *g, struct gz_slot *s)
+{
+	enum slot_state st;
+
+	pthread_mutex_lock(&g->mu);
+	st = s->state;
+	pthread_mutex_unlock(&g->mu);
+	return st;
+}
+
 static void gz_submit(struct gz_engine *g, struct gz_slot *s, int last)
 {
 	pthread_mutex_lock(&g->mu);
@@ -348,10 +358,11 @@ static int gz_write(struct compressor *c, const unsigned char *buf, size_t len)
 			gz_submit(g, s, 0);
 			g->fill = (g->fill + 1) % g->nslots;
 			s = &g->slots[g->fill];
-			while (s->state != SLOT_FREE)
+			while (slot_state(g, s) != SLOT_FREE)
 				if ((rc = gz_flush_one(c, 1)))
 					return rc;
 			/* Write out whatever else is ready, in order. */
+			rc = 0;
 			while (g->flush != g->fill && !(rc = gz_flush_one(c, 0)))
 				;
 			if (rc < 0)
