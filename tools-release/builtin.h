@@ -41,6 +41,7 @@ typedef int (*cmd_fn)(int argc, const char **argv, struct xs_ctx *ctx);
 int cmd_help(int argc, const char **argv, struct xs_ctx *ctx);
 int cmd_version(int argc, const char **argv, struct xs_ctx *ctx);
 int cmd_support(int argc, const char **argv, struct xs_ctx *ctx);
+int cmd_tarball(int argc, const char **argv, struct xs_ctx *ctx);
 int cmd_upstream(int argc, const char **argv, struct xs_ctx *ctx);
 int cmd_xsa(int argc, const char **argv, struct xs_ctx *ctx);
 int cmd_build(int argc, const char **argv, struct xs_ctx *ctx);

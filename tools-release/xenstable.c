@@ -12,6 +12,7 @@
 #include "lib/xalloc.h"
 
 #include <signal.h>
+#include <sys/resource.h>
 
 const struct cmd_struct xs_commands[] = {
 	{ "abi", cmd_abi, CMD_NEEDS_REPO, "toolstack library ABI: dump a release's baseline, check a branch" },
@@ -19,6 +20,7 @@ const struct cmd_struct xs_commands[] = {
 	{ "build", cmd_build, CMD_NEEDS_REPO, "build the tree at a revision; keep its log and products" },
 	{ "help", cmd_help, 0, "show help for a command" },
 	{ "support", cmd_support, CMD_NEEDS_REPO, "branch support matrix; import dates from SUPPORT.md" },
+	{ "tarball", cmd_tarball, 0, "reproducible release tarball of a tag; --check a tarball" },
 	{ "upstream", cmd_upstream, CMD_NEEDS_REPO, "create the reference upstream repository" },
 	{ "version", cmd_version, 0, "print xenstable's version" },
 	{ "xsa", cmd_xsa, CMD_NEEDS_REPO, "Xen Security Advisories: import, status, marks" },
@@ -79,6 +81,19 @@ int cmd_version(int argc, const char **argv, struct xs_ctx *ctx)
 	(void)ctx;
 	printf("xenstable %s\n", XENSTABLE_VERSION);
 	return 0;
+}
+
+/* Bench hook: $XENSTABLE_RUSAGE set prints our peak memory, children apart. */
+static void report_rusage(void)
+{
+	struct rusage self, kids;
+
+	if (!getenv("XENSTABLE_RUSAGE"))
+		return;
+	if (getrusage(RUSAGE_SELF, &self) || getrusage(RUSAGE_CHILDREN, &kids))
+		return;
+	fprintf(stderr, "xenstable: rusage: maxrss_kib=%ld children_maxrss_kib=%ld\n",
+		self.ru_maxrss, kids.ru_maxrss);
 }
 
 /* Make sure fds 0-2 are open so no file we open lands on them. */
@@ -161,6 +176,7 @@ int main(int argc, const char **argv)
 		}
 	}
 	rc = c->fn(argc - i, argv + i, &ctx);
+	report_rusage();
 	lock_release(&ctx.lock);
 	free(ctx.repo);
 	return exit_code(finish_stdout(rc));
