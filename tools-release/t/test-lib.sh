@@ -203,3 +203,4 @@ make_maint_repo() {
 
 . "$TEST_DIR/lib-gpg.sh"
 . "$TEST_DIR/lib-fixture.sh"
+. "$TEST_DIR/lib-release.sh"
