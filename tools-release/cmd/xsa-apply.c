@@ -12,6 +12,7 @@
  * the environment (a dirty or locked checkout, a lock held).
  */
 #include "xsa.h"
+#include "../domain/apply.h"
 #include "../domain/branch.h"
 #include "../domain/xsa-apply.h"
 #include "../domain/xsa-status.h"
@@ -511,6 +512,8 @@ int cmd_xsa_apply(int argc, const char **argv, struct xs_ctx *ctx)
 		rc = ctx_lock_source(&src, &slock, "xsa apply");
 	if (rc)
 		goto out_src;
+	/* A run killed half-way (under the lock we hold now) left these. */
+	apply_clean_leftovers(&src);
 	if (a.cont || a.abort) {
 		rc = do_continue(ctx, &a, &src);
 		goto out_src;

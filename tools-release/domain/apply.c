@@ -82,6 +82,30 @@ static int parse_hunk_header(const char *line, size_t n, long *ostart, long *ole
 	return rc;
 }
 
+/* The paths a patch creates ("--- /dev/null" then "+++ b/PATH"). */
+static void patch_new_files(const char *text, size_t len, struct strvec *out)
+{
+	size_t pos = 0, n, npos;
+	const char *line, *next;
+	size_t nn;
+
+	while (next_line(text, len, &pos, &line, &n)) {
+		int quoted;
+		char *path;
+
+		if (n < 13 || memcmp(line, "--- /dev/null", 13))
+			continue;
+		npos = pos;
+		if (!next_line(text, len, &npos, &next, &nn) || nn < 4 || memcmp(next, "+++ ", 4))
+			continue;
+		path = header_path(next + 4, nn - 4, &quoted);
+		if (path && !quoted && !strvec_contains(out, path))
+			strvec_push(out, path);
+		free(path);
+		pos = npos;
+	}
+}
+
 int apply_check_patch(const char *origin, const char *text, size_t len)
 {
 	size_t pos = 0, n, next_pos;
@@ -279,6 +303,34 @@ static int migrate_objects(struct apply_run *r)
 	strvec_clear(&names);
 	free(objects);
 	return rc;
+}
+
+void apply_clean_leftovers(const struct git_repo *repo)
+{
+	struct strvec names = STRVEC_INIT;
+	char *objects = path_join(repo->common_dir, "objects");
+	size_t i;
+
+	if (!list_dir(objects, &names))
+		for (i = 0; i < names.nr; i++)
+			if (starts_with(names.v[i], "xenstable-incoming-")) {
+				char *p = path_join(objects, names.v[i]);
+
+				remove_tree(p);
+				free(p);
+			}
+	strvec_clear(&names);
+	if (!list_dir(repo->git_dir, &names))
+		for (i = 0; i < names.nr; i++)
+			if (starts_with(names.v[i], "xenstable-apply-") &&
+			    ends_with(names.v[i], ".index")) {
+				char *p = path_join(repo->git_dir, names.v[i]);
+
+				unlink(p);
+				free(p);
+			}
+	strvec_clear(&names);
+	free(objects);
 }
 
 int apply_run_init(struct apply_run *r, const struct git_repo *repo, const char *ref,
@@ -1411,35 +1463,61 @@ int apply_commit_worktree(struct apply_run *r, const struct apply_item *it,
 	}
 	if (rc)
 		goto out;
-	/* Everything in the worktree, through an index of our own. */
+	/*
+	 * Through an index of our own: every change to a tracked file, and
+	 * the new files the patch itself creates; nothing else (a build the
+	 * person ran there leaves files that must not be committed).
+	 */
 	{
-		const char *const add[] = { "add", "-A", ".", NULL };
+		struct strvec created = STRVEC_INIT, add = STRVEC_INIT;
+		struct strbuf text = STRBUF_INIT;
 		const char *const wtree[] = { "write-tree", NULL };
 		struct child_process c;
+		int step;
 
-		git_child_init(&c, NULL);
-		strvec_pushf(&c.env, "GIT_INDEX_FILE=%s", index);
-		strvec_pushv(&c.env, r->env.v);
-		strvec_pushl(&c.args, "read-tree", r->tip, NULL);
-		c.dir = worktree;
-		rc = run_child(&c);
-		child_release(&c);
-		for (k = 0; !rc && k < 2; k++) {
+		if (!read_file(&text, it->path, 64 << 20))
+			patch_new_files(text.buf, text.len, &created);
+		strvec_pushl(&add, "add", "--", NULL);
+		for (k = 0; k < created.nr; k++) {
+			char *f = path_join(worktree, created.v[k]);
+
+			if (path_is_safe(created.v[k]) && is_regular_file(f))
+				strvec_push(&add, created.v[k]);
+			free(f);
+		}
+		for (k = 0; k < st.nr; k++) {
+			const char *s2 = st.v[k];
+
+			if (!strncmp(s2, "??", 2) && !strvec_contains(&created, s2 + 3))
+				warning("%s/%s is not in the patch; it is left out of the commit",
+					worktree, s2 + 3);
+		}
+		for (step = 0; !rc && step < 4; step++) {
+			if (step == 2 && add.nr == 2)
+				continue;
 			git_child_init(&c, NULL);
 			strvec_pushf(&c.env, "GIT_INDEX_FILE=%s", index);
 			strvec_pushv(&c.env, r->env.v);
-			strvec_pushv(&c.args, k ? wtree : add);
+			if (step == 0)
+				strvec_pushl(&c.args, "read-tree", r->tip, NULL);
+			else if (step == 1)
+				strvec_pushl(&c.args, "add", "-u", ".", NULL);
+			else if (step == 2)
+				strvec_pushv(&c.args, add.v);
+			else
+				strvec_pushv(&c.args, wtree);
 			c.dir = worktree;
 			rc = run_child(&c);
-			if (k)
+			if (step == 3)
 				strbuf_addbuf(&out, &c.out_buf);
 			if (rc > 0)
-				rc = error_env("git %s in %s failed: %s", k ? "write-tree" : "add",
-					       worktree, child_err_summary(&c));
+				rc = error_env("git %s in %s failed: %s", c.args.v[1], worktree,
+					       child_err_summary(&c));
 			child_release(&c);
 		}
-		if (rc > 0)
-			rc = error_env("git read-tree in %s failed", worktree);
+		strvec_clear(&created);
+		strvec_clear(&add);
+		strbuf_release(&text);
 	}
 	if (rc)
 		goto out;

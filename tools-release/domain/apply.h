@@ -103,6 +103,12 @@ int apply_run_resume(struct apply_run *r, const struct git_repo *repo, const cha
 /* Make the run a dry run: apply_finish() moves nothing, keeps no object. */
 int apply_set_dry_run(struct apply_run *r);
 void apply_run_release(struct apply_run *r);
+/*
+ * Remove what runs that were killed half-way left in the repository:
+ * quarantine directories and index files.  Call with the repository lock
+ * held, before any run of this process starts.
+ */
+void apply_clean_leftovers(const struct git_repo *repo);
 /* Add a patch; the run owns the copies it makes. */
 struct apply_item *apply_add(struct apply_run *r, const char *path, const char *name,
 			     const char *group);

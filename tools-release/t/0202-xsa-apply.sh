@@ -223,6 +223,23 @@ test_expect_success 'after the embargo date it goes to the stable branch' '
 	test_grep "^XSA: 905$" msg
 '
 
+test_expect_success 'killed just before the ref moves: nothing moved; the next run cleans up' '
+	objects=$(cd "$UPSTREAM" && cd "$(git rev-parse --git-common-dir)/objects" && pwd) &&
+	git -C "$UPSTREAM" worktree remove --force "$TRASH/co-4.22" &&
+	git -C "$UPSTREAM" branch -f stable-4.22 stable-4.22~1 &&
+	base=$(git -C "$UPSTREAM" rev-parse stable-4.22) &&
+	XENSTABLE_STOP_AT=apply-before-ref:1 xs xsa apply 4.22 --date $D >out 2>err
+	test $? = 137 &&
+	test $(git -C "$UPSTREAM" rev-parse stable-4.22) = $base &&
+	ls -d "$objects"/xenstable-incoming-* >left &&
+	test -s left &&
+	xs xsa apply 4.22 --date $D >out &&
+	test_grep "stable-4.22: $(echo $base | cut -c1-12) -> " out &&
+	test_must_fail ls -d "$objects"/xenstable-incoming-* 2>/dev/null &&
+	git -C "$UPSTREAM" fsck --no-dangling 2>&1 | tee fsck &&
+	test_must_fail test -s fsck
+'
+
 test_expect_success '--json report' '
 	xs xsa apply 4.17 --date $D --json >out.json &&
 	python3 -c "

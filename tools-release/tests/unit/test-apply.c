@@ -283,7 +283,7 @@ TEST(keep_worktree)
 	CHECK(!sh("cd kept && printf 'int f(int i)\\n{ return i < 4 ? t[i & 3] : 0; }\\n"
 		  "/* end */\\n' >a.c && touch a.c.rej"));
 	CHECK(apply_commit_worktree(&run, &run.items[0], kept.worktree, oid) == -XS_INPUT);
-	CHECK(!sh("rm kept/a.c.rej"));
+	CHECK(!sh("rm kept/a.c.rej && echo object >kept/a.o"));
 	CHECK(apply_commit_worktree(&run, &run.items[0], kept.worktree, oid) == 0);
 	CHECK(!strcmp(run.tip, oid));
 	CHECK(!apply_finish(&run));
@@ -294,6 +294,8 @@ TEST(keep_worktree)
 	strbuf_reset(&msg);
 	CHECK(!git_cmd(&r, &msg, "show", "kept:a.c", NULL));
 	CHECK(strstr(msg.buf, "t[i & 3]") != NULL);
+	/* What a build left there is not the patch's: it stays out. */
+	CHECK(sh("cd repo && git cat-file -e kept:a.o 2>/dev/null") != 0);
 	CHECK(!apply_remove_worktree(&r, kept.worktree));
 	CHECK(!path_exists(kept.worktree));
 	apply_kept_release(&kept);
