@@ -175,6 +175,19 @@ test_expect_success 'the stale version 1 patch: pending, and the conflict names 
 	test $(git -C "$UPSTREAM" rev-parse --short=12 stable-4.18) = $v1
 '
 
+test_expect_success 'half a series in already: the other half applied, the first left alone' '
+	git -C "$TRASH/co-4.18" am -q "$SAMPLES_DIR"/904/xsa904/0001-*.patch &&
+	first=$(git -C "$UPSTREAM" rev-parse stable-4.18) &&
+	xs xsa status 4.18 --date $D >st &&
+	test_grep "XSA-904 4.18: pending: 1 of 2 patches found" st &&
+	xs xsa apply 4.18 904 --date $D >out &&
+	test_grep "XSA-904 *applied *xsa904/\*.patch" out &&
+	test_grep "already *xsa904/0001-.* -> $(echo $first | cut -c1-12)" out &&
+	test_grep "applied *xsa904/0002-" out &&
+	test_grep "1 of 2 patches were in already" out &&
+	test $(git -C "$UPSTREAM" rev-parse stable-4.18~1) = $first
+'
+
 test_expect_success '--variant: another variant is named, never taken unasked' '
 	old=$(git -C "$UPSTREAM" rev-parse stable-4.17) &&
 	test_expect_code 1 xs xsa apply 4.17 903 --variant xsa903.patch --date $D >out &&
