@@ -22,6 +22,7 @@ struct xs_ctx {
 	char *repo;		/* the maintenance repository (-C), absolute */
 	const char *source;	/* --source, $XENSTABLE_SOURCE, or NULL */
 	struct repo_lock lock;
+	struct repo_lock source_lock;	/* the source repository, when taken */
 };
 
 /* Path of the source repository: --source, $XENSTABLE_SOURCE, or the
@@ -43,6 +44,15 @@ int cmd_version(int argc, const char **argv, struct xs_ctx *ctx);
 int cmd_support(int argc, const char **argv, struct xs_ctx *ctx);
 int cmd_tarball(int argc, const char **argv, struct xs_ctx *ctx);
 int cmd_upstream(int argc, const char **argv, struct xs_ctx *ctx);
+int cmd_xsa(int argc, const char **argv, struct xs_ctx *ctx);
+int cmd_build(int argc, const char **argv, struct xs_ctx *ctx);
+int cmd_abi(int argc, const char **argv, struct xs_ctx *ctx);
+int cmd_abi_dump(int argc, const char **argv, struct xs_ctx *ctx);
+int cmd_abi_check(int argc, const char **argv, struct xs_ctx *ctx);
+int cmd_boot_check(int argc, const char **argv, struct xs_ctx *ctx);
+int cmd_release(int argc, const char **argv, struct xs_ctx *ctx);
+int cmd_report(int argc, const char **argv, struct xs_ctx *ctx);
+int cmd_verify(int argc, const char **argv, struct xs_ctx *ctx);
 
 /* The dispatch table (xenstable.c). */
 enum cmd_flags {

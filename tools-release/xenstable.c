@@ -15,11 +15,18 @@
 #include <sys/resource.h>
 
 const struct cmd_struct xs_commands[] = {
+	{ "abi", cmd_abi, CMD_NEEDS_REPO, "toolstack library ABI: dump a release's baseline, check a branch" },
+	{ "boot-check", cmd_boot_check, CMD_NEEDS_REPO, "boot the built hypervisor; check the version it reports" },
+	{ "build", cmd_build, CMD_NEEDS_REPO, "build the tree at a revision; keep its log and products" },
 	{ "help", cmd_help, 0, "show help for a command" },
+	{ "release", cmd_release, CMD_NEEDS_REPO, "cut a signed stable release; list the branches due" },
+	{ "report", cmd_report, CMD_NEEDS_REPO, "write the status page (support timeline, XSA matrix, releases)" },
 	{ "support", cmd_support, CMD_NEEDS_REPO, "branch support matrix; import dates from SUPPORT.md" },
 	{ "tarball", cmd_tarball, 0, "reproducible release tarball of a tag; --check a tarball" },
 	{ "upstream", cmd_upstream, CMD_NEEDS_REPO, "create the reference upstream repository" },
+	{ "verify", cmd_verify, CMD_NEEDS_REPO, "check a release tag, its artifacts or an upstream tarball" },
 	{ "version", cmd_version, 0, "print xenstable's version" },
+	{ "xsa", cmd_xsa, CMD_NEEDS_REPO, "Xen Security Advisories: import, status, marks" },
 	{ NULL, NULL, 0, NULL },
 };
 
@@ -105,7 +112,7 @@ static void sanitize_stdfds(void)
 
 int main(int argc, const char **argv)
 {
-	struct xs_ctx ctx = { NULL, NULL, REPO_LOCK_INIT };
+	struct xs_ctx ctx = { NULL, NULL, REPO_LOCK_INIT, REPO_LOCK_INIT };
 	const char *dir = NULL;
 	const struct cmd_struct *c;
 	int i, rc;
@@ -174,6 +181,7 @@ int main(int argc, const char **argv)
 	rc = c->fn(argc - i, argv + i, &ctx);
 	report_rusage();
 	lock_release(&ctx.lock);
+	lock_release(&ctx.source_lock);
 	free(ctx.repo);
 	return exit_code(finish_stdout(rc));
 }

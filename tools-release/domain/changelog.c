@@ -3,6 +3,8 @@
 #include "usage.h"
 #include "xalloc.h"
 
+#include <ctype.h>
+
 void changelog_entry_init(struct changelog_entry *e)
 {
 	memset(e, 0, sizeof(*e));
@@ -38,6 +40,42 @@ void changelog_format_entry(const struct changelog_entry *e, struct strbuf *out)
 	strbuf_addch(out, '\n');
 }
 
+/* Up to three numbers "X.Y.Z" at s; returns how many were read. */
+static int read_version(const char *s, size_t n, long v[3])
+{
+	size_t i = 0;
+	int k = 0;
+
+	while (k < 3 && i < n && isdigit((unsigned char)s[i])) {
+		v[k] = 0;
+		while (i < n && isdigit((unsigned char)s[i]))
+			v[k] = v[k] * 10 + (s[i++] - '0');
+		k++;
+		if (i < n && s[i] == '.')
+			i++;
+		else
+			break;
+	}
+	return k;
+}
+
+/*
+ * Compare the version in a heading ("4.19.2](...") with ours: <0 when the
+ * heading's is older, >0 when newer or not a version ("Unreleased").
+ */
+static int version_cmp_heading(const char *h, size_t n, const char *ours)
+{
+	long a[3] = { 0, 0, 0 }, b[3] = { 0, 0, 0 };
+	int i;
+
+	if (read_version(h, n, a) < 2 || read_version(ours, strlen(ours), b) < 2)
+		return 1;
+	for (i = 0; i < 3; i++)
+		if (a[i] != b[i])
+			return a[i] < b[i] ? -1 : 1;
+	return 0;
+}
+
 int changelog_insert(struct strbuf *text, const char *origin,
 		     const struct changelog_entry *e)
 {
@@ -60,7 +98,9 @@ int changelog_insert(struct strbuf *text, const char *origin,
 			return error_input("%s: there is already an entry for %s, and it differs",
 					   origin, e->version);
 		}
-		if (!found_first && n >= 4 && !memcmp(line, "## [", 4)) {
+		if (!found_first && n >= 4 && !memcmp(line, "## [", 4) &&
+		    version_cmp_heading(line + 4, n - 4, e->version) < 0) {
+			/* The first entry of an older version: ours goes above it. */
 			insert_at = start;
 			found_first = 1;
 		}

@@ -340,8 +340,10 @@ static int stage_reference_tree(struct replay *rp)
 		goto out;
 	}
 	top_rel = xstrfmt("%s/top", plan_abs + strlen(maint_abs) + 1);
+	/* toolstack/abi/ holds the maintenance repository's ABI baselines of
+	 * the upstream's releases, not code of the tree: leave it out. */
 	rc = git_cmd(&maint, &ls, "ls-files", "-z", "--", "hypervisor", "toolstack",
-		     top_rel, NULL);
+		     ":(exclude)toolstack/abi", top_rel, NULL);
 	if (rc) {
 		free(top_rel);
 		goto out;

@@ -217,11 +217,13 @@ int mkdir_p(const char *path, mode_t mode)
 
 static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
+	int r;
+
 	(void)st;
 	(void)ftw;
-	if (flag == FTW_DP)
-		return rmdir(path) ? -1 : 0;
-	return unlink(path) ? -1 : 0;
+	r = flag == FTW_DP ? rmdir(path) : unlink(path);
+	/* An entry that vanished meanwhile (a gpg-agent socket) is gone: fine. */
+	return r && errno != ENOENT ? -1 : 0;
 }
 
 int remove_tree(const char *path)

@@ -137,14 +137,21 @@ static void describe_args(struct strbuf *sb, const char *const *argv)
 	}
 }
 
-int git_tryv(const struct git_repo *r, struct strbuf *out, struct strbuf *err,
-	     const char *const *argv)
+int git_run(const struct git_repo *r, const struct strvec *env, const char *in,
+	    size_t in_len, struct strbuf *out, struct strbuf *err, const char *const *argv)
 {
 	struct child_process c;
 	int rc;
 
 	git_child_init(&c, r);
+	if (env)
+		strvec_pushv(&c.env, env->v);
 	strvec_pushv(&c.args, argv);
+	if (in) {
+		c.in = CHILD_IN_BUF;
+		c.in_buf = in;
+		c.in_len = in_len;
+	}
 	rc = run_child(&c);
 	if (out)
 		strbuf_addbuf(out, &c.out_buf);
@@ -152,6 +159,12 @@ int git_tryv(const struct git_repo *r, struct strbuf *out, struct strbuf *err,
 		strbuf_addbuf(err, &c.err_buf);
 	child_release(&c);
 	return rc;
+}
+
+int git_tryv(const struct git_repo *r, struct strbuf *out, struct strbuf *err,
+	     const char *const *argv)
+{
+	return git_run(r, NULL, NULL, 0, out, err, argv);
 }
 
 int git_cmdv(const struct git_repo *r, struct strbuf *out, const char *const *argv)

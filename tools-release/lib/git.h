@@ -43,6 +43,14 @@ int git_try(const struct git_repo *r, struct strbuf *out, struct strbuf *err, ..
 int git_tryv(const struct git_repo *r, struct strbuf *out, struct strbuf *err,
 	     const char *const *argv);
 
+/*
+ * The general form: extra environment (e.g. "GIT_INDEX_FILE=..."), stdin
+ * from memory, stdout to out and stderr to err (either may be NULL).
+ * Returns git's exit status or -XS_ENV; reports nothing.
+ */
+int git_run(const struct git_repo *r, const struct strvec *env, const char *in,
+	    size_t in_len, struct strbuf *out, struct strbuf *err, const char *const *argv);
+
 /* Resolve a revision to a commit (peeling tags).  0 found, 1 not found. */
 int git_resolve_commit(const struct git_repo *r, const char *rev, char oid[GIT_MAX_HEXSZ + 1]);
 /* Resolve any object name without peeling.  0 found, 1 not found. */

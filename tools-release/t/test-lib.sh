@@ -104,6 +104,8 @@ test_have_prereq() {
 	CHROMIUM) command -v chromium >/dev/null 2>&1 ;;
 	XEN_KEY) test -f "$SHARED_DIR/keys/xen.org-key.asc" ;;
 	REAL_XEN) test -n "${XS_REAL_XEN:-}" && test -d "$XS_REAL_XEN" ;;
+	REAL_XSA) test -n "${XS_REAL_XSA:-}" && test -d "$XS_REAL_XSA" &&
+		test -f "$SHARED_DIR/keys/xen.org-key.asc" ;;
 	*) echo "unknown prereq $1" >&2; return 1 ;;
 	esac
 }
@@ -201,3 +203,4 @@ make_maint_repo() {
 
 . "$TEST_DIR/lib-gpg.sh"
 . "$TEST_DIR/lib-fixture.sh"
+. "$TEST_DIR/lib-release.sh"

@@ -1,0 +1,250 @@
+/*
+ * xenstable xsa show NNN: one advisory as the store holds it: versions,
+ * files with their projects and branch ranges, signer, embargo, marks.
+ */
+#include "xsa.h"
+#include "../domain/xsa-store.h"
+#include "../lib/date.h"
+#include "../lib/gpg.h"
+#include "../lib/json.h"
+#include "../lib/parse-options.h"
+#include "../lib/usage.h"
+
+static const char *const show_usage[] = {
+	"xenstable xsa show NNN [--version K] [--json]",
+	NULL
+};
+
+static void kv_time(struct json_writer *w, const char *key, int64_t t)
+{
+	char d[32];
+
+	if (!t) {
+		jw_kv_null(w, key);
+		return;
+	}
+	date_format_iso(t, d);
+	jw_kv_str(w, key, d);
+}
+
+static const struct xsa_file *find_file(const struct xsa_version *v, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < v->nr_files; i++)
+		if (!strcmp(v->files[i].name, name))
+			return &v->files[i];
+	return NULL;
+}
+
+/* Files whose content differs from (or is absent in) the version before. */
+static void changed_files(const struct xsa_record *r, size_t vi, struct strvec *out)
+{
+	const struct xsa_version *v = &r->v[vi], *prev;
+	size_t i;
+
+	if (!vi)
+		return;
+	prev = &r->v[vi - 1];
+	for (i = 0; i < v->nr_files; i++) {
+		const struct xsa_file *o = find_file(prev, v->files[i].name);
+
+		if (!o || strcmp(o->sha256, v->files[i].sha256))
+			strvec_push(out, v->files[i].name);
+	}
+}
+
+static void show_json(const struct xsa_store *s, const struct xsa_record *r, size_t vi)
+{
+	struct json_writer w;
+	struct strbuf out = STRBUF_INIT;
+	const struct xsa_version *v = &r->v[vi];
+	int64_t now = date_now();
+	size_t i, k;
+
+	jw_init(&w, 1);
+	jw_obj_begin(&w);
+	jw_kv_int(&w, "xsa", r->number);
+	jw_kv_int(&w, "version", v->version);
+	jw_key(&w, "versions");
+	jw_arr_begin(&w);
+	for (i = 0; i < r->nr; i++)
+		jw_int(&w, r->v[i].version);
+	jw_arr_end(&w);
+	jw_kv_str(&w, "title", v->title);
+	jw_key(&w, "cves");
+	jw_arr_begin(&w);
+	for (k = 0; k < v->cves.nr; k++)
+		jw_str(&w, v->cves.v[k]);
+	jw_arr_end(&w);
+	kv_time(&w, "public_time", xsa_public_time(s, r));
+	kv_time(&w, "embargo_until", v->embargo_until);
+	jw_kv_bool(&w, "embargoed", xsa_embargoed_at(s, r, now));
+	jw_kv_str(&w, "dir", v->dir);
+	jw_kv_str(&w, "advisory", v->advisory);
+	jw_kv_str(&w, "advisory_sha256", v->advisory_sha256);
+	if (v->unsigned_input) {
+		jw_kv_null(&w, "signer");
+	} else {
+		jw_kv_str(&w, "signer", v->signer);
+		jw_kv_str(&w, "signer_uid", v->signer_uid);
+	}
+	kv_time(&w, "signed_at", v->signed_at);
+	jw_kv_bool(&w, "unsigned", v->unsigned_input);
+	kv_time(&w, "imported_at", v->imported_at);
+	jw_key(&w, "files");
+	jw_arr_begin(&w);
+	for (i = 0; i < v->nr_files; i++) {
+		const struct xsa_file *f = &v->files[i];
+
+		jw_obj_begin(&w);
+		jw_kv_str(&w, "name", f->name);
+		jw_kv_str(&w, "project", f->project);
+		jw_kv_str(&w, "range", f->range_text);
+		jw_kv_str(&w, "sha256", f->sha256);
+		jw_obj_end(&w);
+	}
+	jw_arr_end(&w);
+	{
+		struct strvec ch = STRVEC_INIT;
+
+		changed_files(r, vi, &ch);
+		jw_key(&w, "changed_since_previous");
+		jw_arr_begin(&w);
+		for (i = 0; i < ch.nr; i++)
+			jw_str(&w, ch.v[i]);
+		jw_arr_end(&w);
+		strvec_clear(&ch);
+	}
+	jw_key(&w, "marks");
+	jw_arr_begin(&w);
+	for (i = 0; i < r->nr_marks; i++) {
+		jw_obj_begin(&w);
+		jw_kv_str(&w, "branch", r->marks[i].branch);
+		jw_kv_str(&w, "state", r->marks[i].state);
+		jw_kv_str(&w, "reason", r->marks[i].reason);
+		kv_time(&w, "time", r->marks[i].time);
+		jw_obj_end(&w);
+	}
+	jw_arr_end(&w);
+	jw_obj_end(&w);
+	jw_finish(&w, &out);
+	fwrite(out.buf, 1, out.len, stdout);
+	strbuf_release(&out);
+	jw_release(&w);
+}
+
+static void show_text(const struct xsa_store *s, const struct xsa_record *r, size_t vi)
+{
+	const struct xsa_version *v = &r->v[vi];
+	int64_t pub = xsa_public_time(s, r), now = date_now();
+	struct strvec ch = STRVEC_INIT;
+	char d[32];
+	size_t i;
+
+	printf("XSA-%d version %d", r->number, v->version);
+	if (r->nr > 1) {
+		printf(" (held:");
+		for (i = 0; i < r->nr; i++)
+			printf(" v%d", r->v[i].version);
+		printf(")");
+	}
+	printf("\n%-11s %s\n", "Title:", v->title);
+	printf("%-11s ", "CVEs:");
+	for (i = 0; i < v->cves.nr; i++)
+		printf("%s%s", i ? ", " : "", v->cves.v[i]);
+	printf("%s\n", v->cves.nr ? "" : "none");
+	if (pub) {
+		date_format_short(pub, d);
+		printf("%-11s %s UTC (%s)\n", "Public:", d,
+		       xsa_embargoed_at(s, r, now) ? "embargoed until then" : "public");
+	} else {
+		printf("%-11s %s\n", "Public:", v->public_release ? "yes, time unknown" : "unknown");
+	}
+	if (v->unsigned_input) {
+		printf("%-11s NONE: imported with --allow-unsigned\n", "Signed by:");
+	} else {
+		struct strbuf f = STRBUF_INIT;
+
+		gpg_format_fpr(v->signer, &f);
+		date_format_short(v->signed_at, d);
+		printf("%-11s %s (%s), %s UTC\n", "Signed by:", f.buf,
+		       v->signer_uid ? v->signer_uid : "no user id", d);
+		strbuf_release(&f);
+	}
+	date_format_short(v->imported_at, d);
+	printf("%-11s %s UTC\n", "Imported:", d);
+	printf("%-11s %s/%s\n", "Advisory:", v->dir, v->advisory);
+	printf("\nFiles:\n");
+	for (i = 0; i < v->nr_files; i++) {
+		const struct xsa_file *f = &v->files[i];
+
+		printf("  %-28s %-6s %-32s %.16s\n", f->name, f->project,
+		       f->range_text ? f->range_text : "-", f->sha256);
+	}
+	changed_files(r, vi, &ch);
+	if (ch.nr) {
+		printf("\nChanged since version %d:", r->v[vi - 1].version);
+		for (i = 0; i < ch.nr; i++)
+			printf(" %s", ch.v[i]);
+		printf("\n");
+	}
+	strvec_clear(&ch);
+	if (r->nr_marks) {
+		printf("\nMarks:\n");
+		for (i = 0; i < r->nr_marks; i++) {
+			date_format_short(r->marks[i].time, d);
+			printf("  %-6s %-15s %s (%s)\n", r->marks[i].branch, r->marks[i].state,
+			       r->marks[i].reason, d);
+		}
+	}
+}
+
+int cmd_xsa_show(int argc, const char **argv, struct xs_ctx *ctx)
+{
+	int json = 0, want = 0, number;
+	struct option opts[] = {
+		OPT_INT_("version", 0, &want, "K", "show version K (default: the newest)"),
+		OPT_BOOL_("json", 0, &json, "machine-readable output"),
+		OPT_END_(),
+	};
+	struct xsa_store s;
+	const struct xsa_record *r;
+	size_t vi;
+	int rc;
+
+	argc = parse_options(argc, argv, opts, show_usage);
+	if (argc < 0)
+		return PARSE_OPT_EXIT(argc);
+	if (argc != 1) {
+		usage_with_options(stderr, show_usage, opts);
+		return -XS_USAGE;
+	}
+	number = xsa_arg_number(argv[0]);
+	if (number < 0)
+		return error_usage("'%s' is not an XSA number", argv[0]);
+	rc = xsa_store_load(&s, ctx->repo);
+	if (rc)
+		return rc;
+	r = xsa_store_find(&s, number);
+	if (!r) {
+		rc = error_input("XSA-%d is not in the store (xenstable xsa import)", number);
+		goto out;
+	}
+	vi = r->nr - 1;
+	if (want) {
+		for (vi = 0; vi < r->nr && r->v[vi].version != want; vi++)
+			;
+		if (vi == r->nr) {
+			rc = error_input("XSA-%d version %d is not in the store", number, want);
+			goto out;
+		}
+	}
+	if (json || xs_json)
+		show_json(&s, r, vi);
+	else
+		show_text(&s, r, vi);
+out:
+	xsa_store_release(&s);
+	return rc;
+}
