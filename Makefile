@@ -5,6 +5,7 @@
 #   make check-asan    the same suite with ASan+UBSan
 #   make demo          one month of stable maintenance on the reference tree
 #   make upstream      create the reference upstream in .xenstable/upstream
+#   make bench         timings into bench-out/ (SOURCE=xen.git REF=... RUNS=5)
 #   make bench-apply   time xsa apply against git am, and xsa status (bench-out/report.md)
 #   make install       PREFIX=/usr/local DESTDIR=
 #
@@ -44,9 +45,35 @@ check-asan: deps-check
 deps-check:
 	@tools-release/deps.sh check
 
+# Timing targets live here, never in the tests: see tools-release/bench/run.sh.
+bench: build
+	@tools-release/deps.sh bench
+	@XENSTABLE=$(CURDIR)/$(XS) SOURCE="$(SOURCE)" REF="$(or $(REF),RELEASE-4.19.4)" \
+	 RUNS="$(or $(RUNS),5)" SECTIONS="$(SECTIONS)" tools-release/bench/run.sh
+
 upstream: build
 	@rm -rf .xenstable/upstream
 	$(XS) upstream init .xenstable/upstream $(if $(KEY),--key $(KEY))
+
+# make release BRANCH=4.19 [SOURCE=DIR] [KEY=FPR] [DATE=YYYY-MM-DD]
+# Without SOURCE, on the reference upstream in .xenstable/ with its demo key.
+RELEASE_ARGS = $(if $(KEY),--key $(KEY)) $(if $(DATE),--date "$(DATE)")
+release: build
+	@test -n "$(BRANCH)" || { echo "usage: make release BRANCH=X.Y [SOURCE=DIR] [KEY=FPR] [DATE=YYYY-MM-DD]" >&2; exit 2; }
+ifeq ($(SOURCE),)
+	@tools-release/demo/reference-env.sh
+	GNUPGHOME=$(CURDIR)/.xenstable/demo-gnupg $(XS) --source .xenstable/upstream release $(BRANCH) $(RELEASE_ARGS)
+else
+	$(XS) --source $(SOURCE) release $(BRANCH) $(RELEASE_ARGS)
+endif
+
+release-all: build
+ifeq ($(SOURCE),)
+	@tools-release/demo/reference-env.sh
+	GNUPGHOME=$(CURDIR)/.xenstable/demo-gnupg $(XS) --source .xenstable/upstream release --all-due $(RELEASE_ARGS)
+else
+	$(XS) --source $(SOURCE) release --all-due $(RELEASE_ARGS)
+endif
 
 bench-apply: build
 	XENSTABLE=$(CURDIR)/$(XS) tools-release/bench/apply.sh
@@ -60,4 +87,4 @@ clean:
 	$(MAKE) -C tools-release clean
 	rm -rf tools-release/t/trash tools-release/t/results
 
-.PHONY: all deps deps-check build unit-tests check check-asan upstream bench-apply install clean
+.PHONY: all deps deps-check build unit-tests check check-asan bench bench-apply upstream release release-all install clean
