@@ -6,7 +6,7 @@
 #   make demo          one month of stable maintenance on the reference tree
 #   make upstream      create the reference upstream in .xenstable/upstream
 #   make bench         timings into bench-out/ (SOURCE=xen.git REF=... RUNS=5)
-#   make bench-apply   time xsa apply against git am, and xsa status (bench-out/report.md)
+#   make bench-apply   only its apply section: xsa apply against git am, xsa status
 #   make install       PREFIX=/usr/local DESTDIR=
 #
 # See README.md.
@@ -75,8 +75,8 @@ else
 	$(XS) --source $(SOURCE) release --all-due $(RELEASE_ARGS)
 endif
 
-bench-apply: build
-	XENSTABLE=$(CURDIR)/$(XS) tools-release/bench/apply.sh
+bench-apply:
+	@$(MAKE) --no-print-directory bench SECTIONS=apply
 
 install: build
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
