@@ -338,9 +338,7 @@ int xa_plan_branch(const struct xa_opts *o, const struct xsa_matrix *m, size_t b
 				c->commit[0] ? " (commit " : "", c->commit, c->commit[0] ? ")" : "");
 			continue;
 		}
-		if (o->variant) {
-			/* chosen above */
-		} else if (c->state == XSA_PENDING || c->state == XSA_EMBARGOED) {
+		if (!o->variant && (c->state == XSA_PENDING || c->state == XSA_EMBARGOED)) {
 			for (k = 0; k < c->names.nr; k++) {
 				const struct xsa_file *f = file_named(v, c->names.v[k]);
 
@@ -362,7 +360,7 @@ int xa_plan_branch(const struct xa_opts *o, const struct xsa_matrix *m, size_t b
 			if (!e->nr)
 				rc = error_input("XSA-%d maps no Xen patch to %s", r->number,
 						 plan->branch);
-		} else {
+		} else if (!o->variant) {
 			struct strbuf names = STRBUF_INIT;
 
 			list_variants(v, &names);
