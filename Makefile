@@ -3,6 +3,8 @@
 #   make               install build dependencies (as root) and build
 #   make check         run every test; ends with "N passed, N failed"
 #   make check-asan    the same suite with ASan+UBSan
+#   make check-valgrind the same suite with every run under valgrind memcheck
+#   make fuzz          each libFuzzer target FUZZ_SECONDS (30) seconds (clang)
 #   make demo          one month of stable maintenance on the reference tree
 #   make upstream      create the reference upstream in .xenstable/upstream
 #   make bench         timings into bench-out/ (SOURCE=xen.git REF=... RUNS=5)
@@ -44,6 +46,14 @@ check-asan: deps-check
 
 deps-check:
 	@tools-release/deps.sh check
+
+# libFuzzer targets (tools-release/fuzz/): built by clang with ASan+UBSan
+# in tools-release/build/fuzz, each run FUZZ_SECONDS from its seed corpus.
+FUZZ_SECONDS ?= 30
+fuzz:
+	@tools-release/deps.sh build fuzz
+	$(MAKE) -C tools-release SAN=fuzz fuzzers
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_TARGETS="$(FUZZ_TARGETS)" tools-release/fuzz/run.sh
 
 # Timing targets live here, never in the tests: see tools-release/bench/run.sh.
 bench: build
@@ -87,4 +97,4 @@ clean:
 	$(MAKE) -C tools-release clean
 	rm -rf tools-release/t/trash tools-release/t/results
 
-.PHONY: all deps deps-check build unit-tests check check-asan bench bench-apply upstream release release-all install clean
+.PHONY: all deps deps-check build unit-tests check check-asan check-valgrind fuzz bench bench-apply upstream release release-all install clean

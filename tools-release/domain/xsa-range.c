@@ -363,7 +363,8 @@ size_t xsa_mentions(const char *msg, size_t len, int *out, size_t max)
 		}
 		if (n < 5)
 			continue;
-		if (!strncasecmp(line, "This is ", 8)) {
+		/* Compare only within the line: msg need not be NUL-terminated. */
+		if (n >= 8 && !strncasecmp(line, "This is ", 8)) {
 			l = xmemdupz(line, n);
 			for (s = l; (s = strcasestr(s, "XSA-")); ) {
 				char *end;

@@ -329,7 +329,8 @@ static int is_key_line(const char *l, size_t n, const char *key)
 	i += kl;
 	while (i < n && (l[i] == ' ' || l[i] == '\t'))
 		i++;
-	return i == n || l[i] == '=';
+	/* "key = v", or a bare "key" that cfg_parse() reads as true. */
+	return i == n || l[i] == '=' || l[i] == ';' || l[i] == '#' || l[i] == '\r';
 }
 
 static void quote_value(struct strbuf *out, const char *v)
@@ -356,22 +357,60 @@ static void quote_value(struct strbuf *out, const char *v)
 	strbuf_addch(out, '"');
 }
 
+/*
+ * Scan value text of one physical line as parse_value() reads it; *quoted
+ * carries over.  Does the line end in a backslash that continues the
+ * value on the next line?
+ */
+static int value_continues(const char *v, size_t n, int *quoted)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (v[i] == '\\') {
+			if (i + 1 == n)
+				return 1;
+			i++;
+		} else if (v[i] == '"') {
+			*quoted = !*quoted;
+		} else if (!*quoted && (v[i] == '#' || v[i] == ';')) {
+			return 0;
+		}
+	}
+	return 0;
+}
+
 void cfg_text_set(struct strbuf *text, const char *section, const char *key,
 		  const char *value)
 {
 	struct strbuf out = STRBUF_INIT, kv = STRBUF_INIT;
-	size_t pos = 0, n, key_line_end = 0, section_end = 0;
+	size_t pos = 0, n, key_start = 0, key_end = 0, section_end = 0;
 	const char *line;
-	int in_section = 0, found_section = 0, found_key = 0;
+	int in_section = 0, found_section = 0, found_key = 0, cont = 0, quoted = 0;
+	int this_key = 0;
 
 	strbuf_addf(&kv, "\t%s = ", key);
 	quote_value(&kv, value);
 	strbuf_addch(&kv, '\n');
 
-	/* First pass: where is the last key line, where does the section end? */
+	/*
+	 * Where is the last line of the key (a value continued with a final
+	 * backslash spans several), where does the section end?
+	 */
 	while (next_line(text->buf, text->len, &pos, &line, &n)) {
+		size_t start = (size_t)(line - text->buf);
 		int any;
 
+		if (cont) {
+			/* The rest of a value begun on an earlier line. */
+			cont = value_continues(line, n, &quoted);
+			if (this_key)
+				key_end = pos;
+			if (in_section)
+				section_end = pos;
+			continue;
+		}
+		this_key = 0;
 		if (is_section_line(line, n, section, &any)) {
 			in_section = found_section = 1;
 			section_end = pos;
@@ -379,35 +418,40 @@ void cfg_text_set(struct strbuf *text, const char *section, const char *key,
 		}
 		if (any)
 			in_section = 0;
-		if (in_section) {
-			if (is_key_line(line, n, key)) {
-				found_key = 1;
-				key_line_end = pos;
-			}
+		{
+			const char *eq = memchr(line, '=', n);
 			size_t k = 0;
 
 			while (k < n && (line[k] == ' ' || line[k] == '\t' || line[k] == '\r'))
 				k++;
+			quoted = 0;
+			if (k < n && isalpha((unsigned char)line[k]) && eq)
+				cont = value_continues(eq + 1, n - (size_t)(eq + 1 - line), &quoted);
+			if (!in_section)
+				continue;
+			if (is_key_line(line, n, key)) {
+				found_key = this_key = 1;
+				key_start = start;
+				key_end = pos;
+			}
 			if (k < n)
 				section_end = pos;
 		}
 	}
-	pos = 0;
-	while (next_line(text->buf, text->len, &pos, &line, &n)) {
-		if (found_key && pos == key_line_end) {
-			strbuf_addbuf(&out, &kv);
-			continue;
-		}
-		strbuf_add(&out, line, n);
-		strbuf_addch(&out, '\n');
-		if (!found_key && found_section && pos == section_end)
-			strbuf_addbuf(&out, &kv);
-	}
-	if (!found_section) {
+	if (found_key) {
+		strbuf_add(&out, text->buf, key_start);
+		strbuf_addbuf(&out, &kv);
+		strbuf_add(&out, text->buf + key_end, text->len - key_end);
+	} else {
+		size_t at = found_section ? section_end : text->len;
+
+		strbuf_add(&out, text->buf, at);
 		if (out.len && out.buf[out.len - 1] != '\n')
 			strbuf_addch(&out, '\n');
-		strbuf_addf(&out, "[%s]\n", section);
+		if (!found_section)
+			strbuf_addf(&out, "[%s]\n", section);
 		strbuf_addbuf(&out, &kv);
+		strbuf_add(&out, text->buf + at, text->len - at);
 	}
 	strbuf_release(text);
 	*text = out;

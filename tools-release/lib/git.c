@@ -329,6 +329,7 @@ int git_commit_parse(struct git_commit *c, const char *buf, size_t len)
 {
 	size_t pos = 0, n;
 	const char *line, *v;
+	int twice = 0;
 
 	while (next_line(buf, len, &pos, &line, &n)) {
 		char *l;
@@ -344,15 +345,20 @@ int git_commit_parse(struct git_commit *c, const char *buf, size_t len)
 			snprintf(c->tree, sizeof(c->tree), "%s", v);
 		else if (skip_prefix(l, "parent ", &v))
 			strvec_push(&c->parents, v);
-		else if (skip_prefix(l, "author ", &v))
-			c->author = xstrdup(v);
-		else if (skip_prefix(l, "committer ", &v))
-			c->committer = xstrdup(v);
+		else if (skip_prefix(l, "author ", &v) || skip_prefix(l, "committer ", &v)) {
+			/* git fsck refuses a second author or committer; so do we. */
+			char **field = l[0] == 'a' ? &c->author : &c->committer;
+
+			if (*field)
+				twice = 1;
+			else
+				*field = xstrdup(v);
+		}
 		free(l);
 	}
 	if (!c->message)
 		c->message = xstrdup("");
-	if (!is_oid_hex(c->tree) || !c->author || !c->committer)
+	if (twice || !is_oid_hex(c->tree) || !c->author || !c->committer)
 		return error_input("malformed commit object");
 	return 0;
 }

@@ -315,7 +315,8 @@ void gpg_parse_verify_status(const char *text, size_t len, struct gpg_sig *s)
 		s->verdict = GPG_NO_KEY;
 	else if (weak)
 		s->verdict = GPG_ERROR;
-	else if (valid == 1 && good == 1 && strlen(s->primary_fpr) == GPG_FPR_LEN)
+	else if (valid == 1 && good == 1 && strlen(s->primary_fpr) == GPG_FPR_LEN &&
+		 is_hex_string(s->primary_fpr, GPG_FPR_LEN))
 		s->verdict = GPG_GOOD;
 	else
 		s->verdict = GPG_ERROR;

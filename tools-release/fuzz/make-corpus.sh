@@ -1,0 +1,166 @@
+#!/bin/sh
+# make-corpus.sh: (re)make the seed corpora in fuzz/corpus/<target>/ from
+# the project's own inputs: the sample advisories and their patches, the
+# branch files, MAINTAINERS, the upstream plan, SUPPORT.md, the version
+# Makefile, ABI baselines; mails, mboxes, tarballs and meta.json made
+# from them with the real tools (xenstable itself for meta.json).
+#
+#   fuzz/make-corpus.sh [XENSTABLE]
+#
+# Run once after a format changes and commit the result; `make fuzz`
+# starts from these and keeps what it finds in build/fuzz/corpus/ only.
+set -eu
+cd "$(dirname "$0")/.."
+TOOLS=$(pwd)
+ROOT=$(cd .. && pwd)
+XS=${1:-$TOOLS/xenstable}
+C=$TOOLS/fuzz/corpus
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export LC_ALL=C TZ=UTC GIT_CONFIG_NOSYSTEM=1 HOME=$tmp
+
+rm -rf "$C"
+for t in advisory range mime mbox intake xsa-json meta patch commit branch cfg \
+	 maintainers gpg-status plan support version apply-state abi-baseline tar; do
+	mkdir -p "$C/$t"
+done
+S=$ROOT/xsa/samples
+
+# Advisories, their RESOLUTION ranges and patches.
+for d in 901-v1 901 902 903 904 905; do
+	cp "$S/$d"/advisory-*.txt "$C/advisory/$d.txt"
+done
+awk '/^RESOLUTION/{r=1} r && /^xsa[0-9].*[ \t][ \t]/ {
+	name=$1; $1=""; sub(/^ +/, ""); n++
+	printf "%s\n%s", name, $0 > (dir "/r" n) }' dir="$C/range" "$S"/*/advisory-*.txt
+printf 'xsa1-linux.patch\nLinux 6.7-rc - 6.5' >"$C/range/linux"
+printf 'xsa1.patch\nxen-unstable, Xen 4.16.x - 4.13.x' >"$C/range/list"
+n=0
+for p in $(cd "$S" && find . -name '*.patch' | sort) $(cd "$TOOLS/upstream/patches" && ls | head -4); do
+	n=$((n + 1))
+	f=$S/$p
+	[ -f "$f" ] || f=$TOOLS/upstream/patches/$p
+	cp "$f" "$C/patch/p$n"
+done
+
+# Mail: the advisory inline and a patch attached (base64, quoted-printable).
+mail() {	# mail NUM ENCODING
+	adv=$(ls "$S/$1"/advisory-*.txt)
+	pat=$(ls "$S/$1"/*.patch | head -1)
+	printf 'From: Xen.org security team <security@xen.org>\n'
+	printf 'To: xen-announce@lists.xen.org\n'
+	printf 'Subject: Xen Security Advisory %s\n' "$1"
+	printf 'Date: Tue, 6 Oct 2026 12:00:00 +0000\nMIME-Version: 1.0\n'
+	printf 'Content-Type: multipart/mixed; boundary="=-=b%s=-="\n\n' "$1"
+	printf -- '--=-=b%s=-=\nContent-Type: text/plain; charset=utf-8\n' "$1"
+	printf 'Content-Transfer-Encoding: 7bit\n\n'
+	cat "$adv"
+	printf -- '--=-=b%s=-=\nContent-Type: application/octet-stream; name="%s"\n' "$1" \
+		"$(basename "$pat")"
+	printf 'Content-Disposition: attachment; filename="%s"\n' "$(basename "$pat")"
+	if [ "$2" = base64 ]; then
+		printf 'Content-Transfer-Encoding: base64\n\n'
+		base64 "$pat"
+	else
+		printf 'Content-Transfer-Encoding: quoted-printable\n\n'
+		sed -e 's/=/=3D/g' -e 's/\t/=09/g' "$pat"
+	fi
+	printf -- '--=-=b%s=-=--\n' "$1"
+}
+mail 902 base64 >"$C/mime/m902"
+mail 903 qp >"$C/mime/m903"
+cp "$C/mime/m902" "$C/intake/m902"
+{ printf 'From security@xen.org Tue Oct  6 12:00:00 2026\n'; mail 902 base64
+  printf '\nFrom security@xen.org Tue Oct 20 12:00:00 2026\n'; mail 903 qp
+  printf '\n>From the quoted line\n'; } >"$C/mbox/two"
+cp "$C/mbox/two" "$C/intake/mbox"
+cp "$S/901/advisory-901.txt" "$C/intake/plain"
+for f in "$C"/mime/*; do
+	# the mime target reads a selector byte first
+	printf '\002' | cat - "$f" >"$f.x" && mv "$f.x" "$f"
+done
+printf '\000SGVsbG8sIHdvcmxk\nIQ==\n' >"$C/mime/b64"
+printf '\001caf=C3=A9 =\nsoft break=3D\n' >"$C/mime/qp"
+
+# xenbits' xsa.json and the store's meta.json, made by importing the samples.
+cp "$S/xsa.json" "$C/xsa-json/samples"
+mkdir "$tmp/m"
+(cd "$ROOT" && git ls-files -z branches MAINTAINERS | xargs -0 tar -cf -) | (cd "$tmp/m" && tar -xf -)
+git -C "$tmp/m" init -q
+cp -r "$S" "$tmp/s"
+"$XS" -C "$tmp/m" --quiet xsa import --allow-unsigned "$tmp/s/901-v1" "$tmp/s/901" \
+	"$tmp/s/903" "$tmp/s/904" "$tmp/s/905" "$tmp/s/xsa.json"
+for f in $(cd "$tmp/m/xsa" && ls */v*/meta.json); do
+	cp "$tmp/m/xsa/$f" "$C/meta/$(echo "$f" | tr / -)"
+done
+cp "$tmp/m/xsa/xenbits.json" "$C/xsa-json/stored"
+
+# Branch files (also as generic config), MAINTAINERS, the plan, SUPPORT.md,
+# the version Makefile, ABI baselines.
+for f in "$ROOT"/branches/4.1[69].conf "$ROOT"/branches/4.22.conf; do
+	cp "$f" "$C/branch/"
+	cp "$f" "$C/cfg/"
+done
+printf '[companion "qemu-xen"]\n\tmirror = "/srv/q\\"x" ; c\n[branch]\n\tflag\n' >"$C/cfg/sub"
+cp "$ROOT/MAINTAINERS" "$C/maintainers/MAINTAINERS"
+cp "$TOOLS/upstream/plan" "$C/plan/plan"
+head -c 2000 "$TOOLS/upstream/plan" >"$C/plan/head"
+cp "$ROOT/SUPPORT.md" "$C/support/SUPPORT.md"
+cp "$ROOT/hypervisor/Makefile" "$C/version/Makefile"
+printf 'XEN_VERSION       = 4\nXEN_SUBVERSION    = 19\nXEN_EXTRAVERSION ?= .7-pre$(XEN_VENDORVERSION)\n' \
+	>"$C/version/xen-style"
+for f in "$ROOT"/toolstack/abi/*/BASELINE; do
+	cp "$f" "$C/abi-baseline/$(basename "$(dirname "$f")")"
+done
+
+# Commit objects as git cat-file prints them.
+git -C "$tmp/m" add -A >/dev/null
+GIT_AUTHOR_NAME=A GIT_AUTHOR_EMAIL=a@example.org GIT_COMMITTER_NAME=C \
+GIT_COMMITTER_EMAIL=c@example.org GIT_AUTHOR_DATE=@1700000000 GIT_COMMITTER_DATE=@1700000000 \
+	git -C "$tmp/m" commit -q -m "x86: fix it" -m "This is XSA-902 / CVE-2026-90002." -m "XSA: 902, 903"
+git -C "$tmp/m" cat-file commit HEAD >"$C/commit/c1"
+
+# gpg status lines of the verdicts gpg_parse_verify_status() tells apart.
+F=0123456789ABCDEF0123456789ABCDEF01234567
+K=89ABCDEF01234567
+st() { printf '[GNUPG:] %s\n' "$@"; }
+{ st "NEWSIG" "KEY_CONSIDERED $F 0" "SIG_ID abc 2026-10-06 1791371100" \
+     "GOODSIG $K Xen.org security team <security@xen.org>" \
+     "VALIDSIG $F 2026-10-06 1791371100 0 4 0 1 10 01 $F" "TRUST_UNDEFINED 0 pgp"; } \
+	>"$C/gpg-status/good"
+{ st "NEWSIG" "BADSIG $K Xen.org security team <security@xen.org>"; } >"$C/gpg-status/bad"
+{ st "NEWSIG" "ERRSIG $K 1 10 01 1791371100 9 -" "NO_PUBKEY $K"; } >"$C/gpg-status/nokey"
+{ st "NEWSIG" "EXPKEYSIG $K Old Key <old@example.org>" \
+     "VALIDSIG $F 2026-10-06 1791371100 0 4 0 1 10 01 $F"; } >"$C/gpg-status/expkey"
+{ st "NEWSIG" "REVKEYSIG $K Revoked <r@example.org>" \
+     "VALIDSIG $F 2026-10-06 1791371100 0 4 0 1 10 01 $F"; } >"$C/gpg-status/revkey"
+{ st "NEWSIG" "GOODSIG $K a" "VALIDSIG $F 2026-10-06 1791371100 0 4 0 1 10 01 $F" \
+     "NEWSIG" "GOODSIG $K b" "VALIDSIG $F 2026-10-06 1791371100 0 4 0 1 10 01 $F"; } \
+	>"$C/gpg-status/two"
+
+# The apply state file a conflicted `xsa apply` leaves.
+O=0123456789abcdef0123456789abcdef01234567
+cat >"$C/apply-state/state" <<JSON
+{"schema": 1, "branch": "4.19", "ref": "stable-4.19", "target": "stable-4.19",
+ "private_target": false, "dry_run": false, "date": "2026-11-21T12:00:00Z",
+ "base": "$O", "tip": "$O", "moved": false, "applied_before": 0,
+ "checkouts": [], "worktree": {"path": "/tmp/w", "method": "3way", "clean": false,
+ "files": ["hypervisor/common/grant_table.c"]},
+ "xsas": [{"xsa": 903, "version": 2, "state": "needs-backport", "state_detail": null,
+   "cves": ["CVE-2026-90003"], "variant": null, "forced": false, "stale": null,
+   "stale_version": 0, "outcome": "conflict", "commit": null, "detail": "hunk 1"}]}
+JSON
+
+# Tarballs: plain, gzip, xz, lzip (when installed), with a symlink.
+mkdir -p "$tmp/t/xen-4.19.5/docs"
+printf 'XEN\n' >"$tmp/t/xen-4.19.5/README"
+printf 'doc\n' >"$tmp/t/xen-4.19.5/docs/a.txt"
+ln -s README "$tmp/t/xen-4.19.5/LINK"
+tar --sort=name --mtime=@1700000000 --owner=0 --group=0 --numeric-owner -C "$tmp/t" \
+	-cf "$tmp/x.tar" xen-4.19.5
+cp "$tmp/x.tar" "$C/tar/plain"
+gzip -9n <"$tmp/x.tar" >"$C/tar/gz"
+xz -9 <"$tmp/x.tar" >"$C/tar/xz"
+if command -v lzip >/dev/null 2>&1; then lzip -9 <"$tmp/x.tar" >"$C/tar/lz"; fi
+
+du -sh "$C"
