@@ -44,6 +44,26 @@ check-asan: deps-check
 	 UNIT_TESTS="$$($(MAKE) -s -C tools-release SAN=asan print-unit-tests | sed 's|[^ ]*|$(CURDIR)/tools-release/&|g')" \
 	 tools-release/t/run-tests.sh
 
+# Every xenstable run and every unit test under valgrind memcheck
+# (t/valgrind.sh as $XENSTABLE); any error or definite/indirect leak fails.
+VG_LOGS := $(CURDIR)/tools-release/t/results-valgrind
+VG_OPTS := -q --error-exitcode=98 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+	--show-leak-kinds=definite,indirect --num-callers=30
+check-valgrind: deps-check
+	@tools-release/deps.sh valgrind
+	$(MAKE) -C tools-release all unit-tests
+	@rm -rf $(VG_LOGS) && mkdir -p $(VG_LOGS)
+	@XS_VALGRIND="$$(command -v valgrind)" XS_VALGRIND_LOGS=$(VG_LOGS) \
+	 XS_VALGRIND_BIN=$(CURDIR)/$(XS) XENSTABLE=$(CURDIR)/tools-release/t/valgrind.sh \
+	 XS_UNIT_WRAP="valgrind $(VG_OPTS) --log-file=$(VG_LOGS)/unit.%p.log" \
+	 UNIT_TESTS="$$($(MAKE) -s -C tools-release print-unit-tests | sed 's|[^ ]*|$(CURDIR)/tools-release/&|g')" \
+	 tools-release/t/run-tests.sh; rc=$$?; \
+	 n=$$(find $(VG_LOGS) -name '*.log' | wc -l); \
+	 bad=$$(find $(VG_LOGS) -name '*.log' -size +0 | sort); \
+	 echo "valgrind: $$n processes checked, $$(echo $$bad | wc -w) with errors or leaks"; \
+	 for f in $$bad; do echo "=== $$f"; head -60 $$f; done; \
+	 test $$rc -eq 0 && test -z "$$bad"
+
 deps-check:
 	@tools-release/deps.sh check
 

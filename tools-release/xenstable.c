@@ -120,6 +120,9 @@ int main(int argc, const char **argv)
 	sanitize_stdfds();
 	/* Writes to a closed pipe give EPIPE, handled by finish_stdout(). */
 	signal(SIGPIPE, SIG_IGN);
+	/* A file size limit (ulimit -f) gives EFBIG, reported like a full disk,
+	 * instead of killing the process mid-write; children inherit it. */
+	signal(SIGXFSZ, SIG_IGN);
 	ctx.source = getenv("XENSTABLE_SOURCE");
 
 	for (i = 1; i < argc; i++) {

@@ -262,6 +262,7 @@ static int migrate_dir(const char *from, const char *to)
 			else if (rename(src, dst))
 				rc = error_errno("cannot move %s into the object store", src);
 			moved++;
+			crash_point("apply-migrate");
 		}
 		free(src);
 		free(dst);
@@ -1266,8 +1267,10 @@ int apply_finish(struct apply_run *r)
 	rc = apply_check_worktrees(r, &wts);
 	if (!rc)
 		rc = flush_commits(r);
-	if (!rc)
+	if (!rc) {
+		crash_point("apply-flushed");
 		rc = migrate_objects(r);
+	}
 	if (rc)
 		goto out;
 	crash_point("apply-before-ref");
@@ -1275,6 +1278,7 @@ int apply_finish(struct apply_run *r)
 			    "xenstable: apply");
 	if (rc)
 		goto out;
+	crash_point("apply-after-ref");
 	for (i = 0; i < wts.nr; i++) {
 		struct child_process c;
 

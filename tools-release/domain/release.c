@@ -1645,8 +1645,10 @@ int release_execute(const struct release_opts *o, struct release_plan *p)
 		rc = make_commits(o, p, ident.buf);
 		if (!rc)
 			rc = hold_refs(o, p, 0);
-		if (!rc)
+		if (!rc) {
+			crash_point("release-held");
 			rc = state_save(o, p, p->time);
+		}
 		if (rc)
 			goto out;
 		crash_point("release-commits");
@@ -1683,6 +1685,7 @@ int release_execute(const struct release_opts *o, struct release_plan *p)
 		goto out;
 	crash_point("release-branch");
 	hold_refs(o, p, 1);
+	crash_point("release-unheld");
 	state_remove(o);
 out:
 	strbuf_release(&ident);

@@ -1,6 +1,8 @@
 #include "compat.h"
 #include "usage.h"
 
+#include <pthread.h>
+
 #include <signal.h>
 
 const char *xs_progname = "xenstable";
@@ -128,36 +130,54 @@ int finish_stdout(int rc)
 	return rc;
 }
 
-void crash_point(const char *name)
+/* Does spec ("name:k") ask for the k-th reach of name? */
+static int hook_matches(const char *spec, const char *name, long reached)
 {
-	static int counts[64];
-	static char names[64][48];
-	const char *spec = getenv("XENSTABLE_STOP_AT");
 	const char *colon;
-	size_t len, i;
-	long want;
+	size_t len;
 
 	if (!spec || !*spec)
-		return;
+		return 0;
 	colon = strrchr(spec, ':');
 	len = colon ? (size_t)(colon - spec) : strlen(spec);
 	if (strlen(name) != len || strncmp(spec, name, len))
+		return 0;
+	return reached == (colon ? strtol(colon + 1, NULL, 10) : 1);
+}
+
+void crash_point(const char *name)
+{
+	static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+	static long counts[64];
+	static char names[64][48];
+	const char *stop = getenv("XENSTABLE_STOP_AT"), *pause = getenv("XENSTABLE_PAUSE_AT");
+	long reached = 0;
+	size_t i;
+
+	if ((!stop || !*stop) && (!pause || !*pause))
 		return;
-	want = colon ? strtol(colon + 1, NULL, 10) : 1;
+	/* Runs of xsa apply --all reach points from several threads. */
+	pthread_mutex_lock(&mu);
 	for (i = 0; i < ARRAY_SIZE(counts); i++) {
-		if (!names[i][0]) {
+		if (!names[i][0])
 			snprintf(names[i], sizeof(names[i]), "%s", name);
+		if (!strcmp(names[i], name)) {
+			reached = ++counts[i];
 			break;
 		}
-		if (!strcmp(names[i], name))
-			break;
 	}
-	if (i == ARRAY_SIZE(counts))
-		return;
-	if (++counts[i] == want) {
+	pthread_mutex_unlock(&mu);
+	if (hook_matches(stop, name, reached)) {
 		fprintf(stderr, "%s: XENSTABLE_STOP_AT: killed at %s:%ld\n",
-			xs_progname, name, want);
+			xs_progname, name, reached);
 		fflush(NULL);
 		kill(getpid(), SIGKILL);
+	}
+	if (hook_matches(pause, name, reached)) {
+		/* Stopped, holding whatever it holds, until SIGCONT. */
+		fprintf(stderr, "%s: XENSTABLE_PAUSE_AT: paused at %s:%ld (pid %ld)\n",
+			xs_progname, name, reached, (long)getpid());
+		fflush(NULL);
+		raise(SIGSTOP);
 	}
 }

@@ -52,7 +52,9 @@ int worst_result(int a, int b);
 int finish_stdout(int rc);
 
 /* Test hook: XENSTABLE_STOP_AT=<name>:<k> kills the process with SIGKILL
- * the k-th time crash_point(name) is reached (fault-injection tests). */
+ * the k-th time crash_point(name) is reached (fault-injection tests);
+ * XENSTABLE_PAUSE_AT=<name>:<k> stops it there (SIGSTOP) until SIGCONT,
+ * holding its locks (concurrency tests). */
 void crash_point(const char *name);
 
 #endif
