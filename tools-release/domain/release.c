@@ -1437,7 +1437,7 @@ static int write_artifacts(const struct release_opts *o, struct release_plan *p)
 	char *prefix = xstrfmt("%s/", base);
 	char *path;
 	size_t i;
-	int rc;
+	int rc, made_partial = 0;
 
 	memset(&l, 0, sizeof(l));
 	memset(&ts, 0, sizeof(ts));
@@ -1473,6 +1473,7 @@ static int write_artifacts(const struct release_opts *o, struct release_plan *p)
 		rc = mkdir_p(partial, 0755);
 	if (rc)
 		goto out;
+	made_partial = 1;
 	{
 		char *spec = xstrfmt("%s^{tree}", p->release_commit);
 
@@ -1541,8 +1542,13 @@ static int write_artifacts(const struct release_opts *o, struct release_plan *p)
 		rc = error_errno("cannot rename %s to %s", partial, p->dist);
 		goto out;
 	}
+	made_partial = 0;
 	rc = fsync_dir(o->out_dir);
 out:
+	/* A failed write (a full disk) leaves no half set behind; the next
+	 * run makes it again from the held commits. */
+	if (rc && made_partial)
+		remove_tree(partial);
 	tarball_source_release(&ts);
 	tarball_release_files_release(&files);
 	artifacts_release(&l);

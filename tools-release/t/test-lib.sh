@@ -102,6 +102,10 @@ test_have_prereq() {
 	ABIGAIL) command -v abidiff >/dev/null 2>&1 ;;
 	QUILT) command -v quilt >/dev/null 2>&1 ;;
 	CHROMIUM) command -v chromium >/dev/null 2>&1 ;;
+	# A private mount namespace where a small tmpfs can be mounted (root).
+	TMPFS) mkdir -p "$TRASH/.tmpfs-probe" &&
+		unshare -m sh -c 'mount -t tmpfs -o size=8k tmpfs "$1"' _ "$TRASH/.tmpfs-probe" \
+			>/dev/null 2>&1 ;;
 	XEN_KEY) test -f "$SHARED_DIR/keys/xen.org-key.asc" ;;
 	REAL_XEN) test -n "${XS_REAL_XEN:-}" && test -d "$XS_REAL_XEN" ;;
 	REAL_XSA) test -n "${XS_REAL_XSA:-}" && test -d "$XS_REAL_XSA" &&
