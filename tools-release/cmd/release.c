@@ -154,6 +154,10 @@ static int release_one(struct release_env *e, struct xs_ctx *ctx, const struct b
 	if (rc == XS_FAIL) {
 		printf("release %s stopped by the preflight; nothing was changed\n", p.version);
 		*summary = xstrdup("preflight failed");
+		/* A check that could not run (gpg missing) is the environment's fault. */
+		for (i = 0; i < p.nr_checks; i++)
+			if (p.checks[i].status == CHECK_ERROR && p.checks[i].error_class)
+				rc = worst_result(rc, p.checks[i].error_class);
 		goto out;
 	}
 	if (dry_run) {

@@ -370,6 +370,7 @@ static void check_key(const struct release_opts *o, struct release_plan *p)
 	struct strvec trusted = STRVEC_INIT, usable = STRVEC_INIT;
 	struct gpg_key_info info;
 	size_t i;
+	int lrc;
 
 	maintainers_trusted(o->maint, ROLE_RELEASE, o->branch->name, &trusted);
 	if (o->key) {
@@ -382,9 +383,16 @@ static void check_key(const struct release_opts *o, struct release_plan *p)
 	} else {
 		for (i = 0; i < trusted.nr; i++) {
 			memset(&info, 0, sizeof(info));
-			if (!gpg_key_lookup(o->gpg, trusted.v[i], &info) && info.has_secret)
+			lrc = gpg_key_lookup(o->gpg, trusted.v[i], &info);
+			if (!lrc && info.has_secret)
 				strvec_push(&usable, trusted.v[i]);
 			gpg_key_info_release(&info);
+			if (lrc < 0) {
+				/* Not "no key": gpg itself could not run. */
+				check_errored(r, lrc, "gpg could not be asked about key %s",
+					      trusted.v[i]);
+				goto out;
+			}
 		}
 		if (!usable.nr) {
 			check_set(r, CHECK_FAILED, "no secret key here for any of the %zu release "
@@ -399,8 +407,9 @@ static void check_key(const struct release_opts *o, struct release_plan *p)
 		}
 	}
 	memset(&info, 0, sizeof(info));
-	if (gpg_key_lookup(o->gpg, usable.v[0], &info) < 0)
-		check_set(r, CHECK_ERROR, "gpg could not be asked about key %s", usable.v[0]);
+	lrc = gpg_key_lookup(o->gpg, usable.v[0], &info);
+	if (lrc < 0)
+		check_errored(r, lrc, "gpg could not be asked about key %s", usable.v[0]);
 	else if (!info.found || !info.has_secret)
 		check_set(r, CHECK_FAILED, "gpg has no secret key %s", usable.v[0]);
 	else if (info.revoked)

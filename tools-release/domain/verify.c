@@ -56,16 +56,17 @@ static const struct branch *tag_branch(const struct verify_opts *o, char **versi
 	return NULL;
 }
 
-static void check_signature(const struct verify_opts *o, const struct branch *b,
-			    struct tag_info *t, struct tally *ty)
+/* Returns <0 when gpg could not run at all (an environment error). */
+static int check_signature(const struct verify_opts *o, const struct branch *b,
+			   struct tag_info *t, struct tally *ty)
 {
 	struct strvec trusted = STRVEC_INIT;
 	struct strbuf f = STRBUF_INIT;
 	int rc = tag_verify_signature(o->src, o->gpg, t);
 
 	if (rc) {
-		result(ty, 0, "signature", "gpg could not check the tag");
-		return;
+		result(ty, 0, "signature", "gpg could not check the tag (the error is above)");
+		return rc < 0 ? rc : -XS_ENV;
 	}
 	if (o->keyring_fprs)
 		strvec_pushv(&trusted, o->keyring_fprs->v);
@@ -115,6 +116,7 @@ static void check_signature(const struct verify_opts *o, const struct branch *b,
 	}
 	strvec_clear(&trusted);
 	strbuf_release(&f);
+	return 0;
 }
 
 static void list_differences(const struct tarball_verdict *v)
@@ -340,7 +342,7 @@ int verify_release(const struct verify_opts *o)
 	struct tarball_source ts;
 	char *version = NULL, *prefix = NULL, *dir = NULL;
 	const struct branch *b = tag_branch(o, &version);
-	int rc;
+	int rc, env_rc;
 
 	memset(&ts, 0, sizeof(ts));
 	rc = tag_read(o->src, o->tag, &t);
@@ -353,7 +355,9 @@ int verify_release(const struct verify_opts *o)
 	printf("Verifying %s (commit %.12s)\n", o->tag, t.object);
 	if (strcmp(t.type, "commit"))
 		result(&ty, 0, "tag", "%s tags a %s, not a commit", o->tag, t.type);
-	check_signature(o, b, &t, &ty);
+	env_rc = check_signature(o, b, &t, &ty);
+	if (env_rc)
+		goto done;	/* without gpg nothing can be proven */
 	if (version) {
 		char *base = b ? branch_tarball_base(b, version) : xstrfmt("xen-%s", version);
 
@@ -380,7 +384,10 @@ int verify_release(const struct verify_opts *o)
 	if (!dir && !o->tarball)
 		printf("  (no release directory and no --tarball given: only the tag was checked)\n");
 done:
-	if (ty.failed) {
+	if (env_rc) {
+		printf("%s: NOT VERIFIED: gpg could not run\n", o->tag);
+		rc = env_rc;
+	} else if (ty.failed) {
 		printf("%s: %d check(s) FAILED\n", o->tag, ty.failed);
 		rc = error_input("%s does not verify: %s", o->tag, ty.first);
 	} else {

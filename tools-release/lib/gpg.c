@@ -85,8 +85,13 @@ static int run_finish(struct gpg_run *r)
 	int rc = run_child(&r->c);
 
 	if (rc < 0) {
+		const char *p = getenv("XENSTABLE_GPG");
+
+		if (r->c.exec_errno == ENOENT && p && *p)
+			return error_env("cannot run '%s' (XENSTABLE_GPG): no such program", p);
 		if (r->c.exec_errno == ENOENT)
-			return error_env("gpg is not installed (Debian package: gnupg)");
+			return error_env("gpg is not installed: not found in PATH "
+					 "(Debian package: gnupg)");
 		return rc;
 	}
 	if (read_file_if_exists(&r->status, r->status_path, 16 << 20) < 0)
@@ -751,6 +756,32 @@ int gpg_key_lookup(struct gpg_ctx *g, const char *fpr, struct gpg_key_info *info
 			return rc;
 		}
 		rc = 0;
+		{
+			/* "No secret key" (17) and "no public key" (9) are answers;
+			 * any other key listing error (no agent) means gpg could not
+			 * look, and saying "no key" then would mislead. */
+			struct strbuf args = STRBUF_INIT, why = STRBUF_INIT;
+			unsigned long code = 0;
+
+			if (status_find(&r.status, "ERROR", &args) &&
+			    starts_with(args.buf, "keylist.")) {
+				const char *sp = strchr(args.buf, ' ');
+
+				code = sp ? strtoul(sp + 1, NULL, 10) & 0xffff : 0;
+			}
+			if (code && code != 17 && code != 9) {
+				gpg_stderr_hint(&why, &r.c);
+				rc = error_env("gpg could not list the %s key %s%s%s",
+					       pass ? "secret" : "public", fpr,
+					       why.len ? ": " : "", why.buf);
+			}
+			strbuf_release(&args);
+			strbuf_release(&why);
+			if (rc) {
+				run_release(&r);
+				return rc;
+			}
+		}
 		while (next_line(r.c.out_buf.buf, r.c.out_buf.len, &pos, &line, &n)) {
 			char f1[8], f2[8], f12[32], f10[512];
 
