@@ -448,6 +448,10 @@ void cfg_text_set(struct strbuf *text, const char *section, const char *key,
 		strbuf_add(&out, text->buf, at);
 		if (out.len && out.buf[out.len - 1] != '\n')
 			strbuf_addch(&out, '\n');
+		/* A value continued at the very end would swallow our line:
+		 * an empty line ends it. */
+		if (cont && at == text->len)
+			strbuf_addch(&out, '\n');
 		if (!found_section)
 			strbuf_addf(&out, "[%s]\n", section);
 		strbuf_addbuf(&out, &kv);

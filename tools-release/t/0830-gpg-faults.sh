@@ -82,7 +82,7 @@ test_expect_success 'with the agent back, the release completes' '
 
 test_expect_success 'the agent killed in the middle of a release: exit 4, a rerun completes' '
 	commit_on stable-4.20 README "s/^/ /" "README: indent" &&
-	XENSTABLE_PAUSE_AT=release-checks:1 xs release 4.20 --date "$D" $FAST >out 2>err &
+	{ XENSTABLE_PAUSE_AT=release-checks:1 xs release 4.20 --date "$D" $FAST >out 2>err & } &&
 	pid=$! &&
 	xpid=$(paused_pid err) &&
 	test_grep "paused at release-checks:1" err &&

@@ -97,6 +97,8 @@ TEST(cfg_set_bare_key_and_continuation)
 	set_and_read("[branch]\n\tref = \"a;\\\n b\"\n",
 		     "[branch]\n\tref = \"a;\\\n b\"\n\tversion = 4.19\n");
 	set_and_read("# no section\n", "# no section\n[branch]\n\tversion = 4.19\n");
+	/* A value continued at the end of the file. */
+	set_and_read("[x]\n\tm = a\\\n", "[x]\n\tm = a\\\n\n[branch]\n\tversion = 4.19\n");
 }
 
 /* fuzz-gpg-status: VALIDSIG whose primary fingerprint field is 40 bytes
