@@ -309,7 +309,8 @@ static int is_section_line(const char *l, size_t n, const char *section, int *an
 	size_t i = 0, sl = strlen(section);
 
 	*any = 0;
-	while (i < n && (l[i] == ' ' || l[i] == '\t'))
+	/* Blanks before a line's first item, as cfg_parse() skips them. */
+	while (i < n && (l[i] == ' ' || l[i] == '\t' || l[i] == '\r'))
 		i++;
 	if (i >= n || l[i] != '[')
 		return 0;
@@ -322,7 +323,7 @@ static int is_key_line(const char *l, size_t n, const char *key)
 {
 	size_t i = 0, kl = strlen(key);
 
-	while (i < n && (l[i] == ' ' || l[i] == '\t'))
+	while (i < n && (l[i] == ' ' || l[i] == '\t' || l[i] == '\r'))
 		i++;
 	if (n - i < kl || strncasecmp(l + i, key, kl))
 		return 0;

@@ -97,6 +97,9 @@ TEST(cfg_set_bare_key_and_continuation)
 	set_and_read("[branch]\n\tref = \"a;\\\n b\"\n",
 		     "[branch]\n\tref = \"a;\\\n b\"\n\tversion = 4.19\n");
 	set_and_read("# no section\n", "# no section\n[branch]\n\tversion = 4.19\n");
+	/* Carriage returns before a section header, as cfg_parse() allows. */
+	set_and_read("[branch]\n\tref = x\n\r\r[other]\n",
+		     "[branch]\n\tref = x\n\tversion = 4.19\n\r\r[other]\n");
 	/* A value continued at the end of the file. */
 	set_and_read("[x]\n\tm = a\\\n", "[x]\n\tm = a\\\n\n[branch]\n\tversion = 4.19\n");
 }
