@@ -30,6 +30,8 @@ struct xs_ctx {
 char *ctx_source_path(const struct xs_ctx *ctx);
 /* Open the source repository with a helpful error when it is missing. */
 int ctx_open_source(const struct xs_ctx *ctx, struct git_repo *r);
+/* The same, accepting a shallow clone (tarball needs only the tree). */
+int ctx_open_source_shallow_ok(const struct xs_ctx *ctx, struct git_repo *r);
 /* Serialise writers: lock the maintenance repository for what. */
 int ctx_lock(struct xs_ctx *ctx, const char *what);
 /* The same, also for a source repository (its git dir). */

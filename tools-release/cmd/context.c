@@ -17,6 +17,23 @@ char *ctx_source_path(const struct xs_ctx *ctx)
 
 int ctx_open_source(const struct xs_ctx *ctx, struct git_repo *r)
 {
+	int rc = ctx_open_source_shallow_ok(ctx, r);
+
+	/* Releases, XSA status and verify read a branch's whole history
+	 * (tags, earlier fixes): a cut one gives wrong answers, not errors. */
+	if (!rc && r->shallow) {
+		char *path = ctx_source_path(ctx);
+
+		rc = error_env("%s is a shallow clone: xenstable needs the whole history of the "
+			       "branches; run 'git -C %s fetch --unshallow' first", path, path);
+		free(path);
+		git_close(r);
+	}
+	return rc;
+}
+
+int ctx_open_source_shallow_ok(const struct xs_ctx *ctx, struct git_repo *r)
+{
 	char *path = ctx_source_path(ctx);
 	int rc;
 

@@ -340,7 +340,7 @@ int cmd_tarball(int argc, const char **argv, struct xs_ctx *ctx)
 	    !ends_with(output, f == COMPRESS_GZ ? ".gz" : ".xz"))
 		return error_usage("-o %s does not end like --format %s", output, format);
 
-	if ((rc = ctx_open_source(ctx, &r)))
+	if ((rc = ctx_open_source_shallow_ok(ctx, &r)))
 		return rc;
 	rc = tarball_resolve(&r, argv[0], prefix, &src);
 	if (!rc) {

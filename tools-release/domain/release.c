@@ -1644,6 +1644,43 @@ out:
 	return rc;
 }
 
+/*
+ * Before the tag: is the branch still where the release began?  Someone
+ * else's commit there means the release would tag a commit the branch
+ * will never hold.  Nothing is published yet, so the run is undone
+ * (artifacts, held commits, state) and the next run starts from the new
+ * tip; their commit is left alone.  Once the tag exists (a resumed run),
+ * move_branch()'s compare-and-swap is the guard.
+ */
+static int check_unmoved(const struct release_opts *o, struct release_plan *p)
+{
+	char *ref = xstrfmt("refs/heads/%s", o->branch->ref);
+	char *tref = xstrfmt("refs/tags/%s", p->tag);
+	char oid[GIT_MAX_HEXSZ + 1];
+	int rc = git_resolve_commit(o->src, ref, oid);
+
+	if (rc < 0 || git_ref_exists(o->src, tref) == 1 ||
+	    (!rc && (!strcmp(oid, p->base) || !strcmp(oid, p->pre_commit)))) {
+		rc = rc < 0 ? rc : 0;
+		goto out;
+	}
+	if (rc)
+		rc = error_env("%s was deleted during the release; nothing was published",
+			       o->branch->ref);
+	else
+		rc = error_env("%s moved to %.12s during the release (it was %.12s); nothing "
+			       "was published: run the release again from the new tip",
+			       o->branch->ref, oid, p->base);
+	if (p->dist)
+		remove_tree(p->dist);
+	hold_refs(o, p, 1);
+	state_remove(o);
+out:
+	free(ref);
+	free(tref);
+	return rc;
+}
+
 int release_execute(const struct release_opts *o, struct release_plan *p)
 {
 	struct strbuf ident = STRBUF_INIT;
@@ -1689,6 +1726,9 @@ int release_execute(const struct release_opts *o, struct release_plan *p)
 		crash_point("release-checks");
 	}
 	rc = write_artifacts(o, p);
+	if (rc)
+		goto out;
+	rc = check_unmoved(o, p);
 	if (rc)
 		goto out;
 	rc = make_tag(o, p, ident.buf);
