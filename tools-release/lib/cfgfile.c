@@ -239,7 +239,9 @@ int cfg_parse(struct cfg_file *cf, const char *path, const char *text, size_t le
 				} else if (c == '#' || c == ';') {
 					while (peek(&ps) != EOF && peek(&ps) != '\n')
 						ps.p++;
-				} else if (c != '\n' && c != EOF && c != '\r') {
+				} else if ((c != '\n' && c != EOF && c != '\r') ||
+					   (c == '\r' && ps.p + 1 < ps.end && ps.p[1] != '\n')) {
+					/* A carriage return ends a line only before its newline. */
 					rc = cfg_err(&ps, "invalid character in key name (expected 'key = value')");
 					break;
 				}

@@ -120,11 +120,29 @@ TEST(gpg_status_fpr_not_hex)
 	gpg_sig_release(&s);
 }
 
+/* fuzz-cfg: "key\r[section]" on one line read as a bare key and a section
+ * header; a carriage return is a line end only before the newline. */
+TEST(cfg_lone_carriage_return)
+{
+	static const char bad[] = "[branch]\n\tref\r[other]\n";
+	static const char crlf[] = "[branch]\r\n\tref\r\n\tversion = 4.19\r\n";
+	struct cfg_file cf;
+
+	cfg_init(&cf);
+	CHECK(cfg_parse(&cf, "t.conf", bad, strlen(bad)) < 0);
+	cfg_release(&cf);
+	cfg_init(&cf);
+	CHECK_INT(cfg_parse(&cf, "t.conf", crlf, strlen(crlf)), 0);
+	CHECK_INT(cf.nr, 2);
+	cfg_release(&cf);
+}
+
 int main(void)
 {
 	RUN(mentions_short_last_line);
 	RUN(commit_two_authors);
 	RUN(cfg_set_bare_key_and_continuation);
 	RUN(gpg_status_fpr_not_hex);
+	RUN(cfg_lone_carriage_return);
 	return unit_done();
 }
