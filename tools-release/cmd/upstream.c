@@ -62,8 +62,6 @@ int cmd_upstream(int argc, const char **argv, struct xs_ctx *ctx)
 	rc = upstream_init(&o);
 	if (!rc)
 		printf("reference upstream ready: %s\n", argv[1]);
-	else
-		warning("%s may be left half-made; remove it before trying again", argv[1]);
 out:
 	gpg_release(&gpg);
 	free(default_plan);

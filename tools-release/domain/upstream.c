@@ -117,6 +117,11 @@ int plan_parse(struct plan *p, const char *path, const char *text, size_t len)
 			strvec_push(&s->args, f.v[k]);
 		strvec_clear(&f);
 		p->nr++;
+		/* A patch is a file in patches/, never a path to elsewhere. */
+		if (s->kind == PLAN_APPLY &&
+		    (!path_is_safe(s->args.v[1]) || strchr(s->args.v[1], '/')))
+			return error_input("%s:%d: patch name '%s' is not a plain file name in "
+					   "patches/", path, lineno, s->args.v[1]);
 	}
 	if (!p->nr || p->v[0].kind != PLAN_INIT)
 		return error_input("%s: the plan must start with an 'init' step", path);
@@ -300,19 +305,20 @@ static int index_get(struct replay *rp, const char *tip, const char *path,
 	return rc;
 }
 
-static char *patch_path(struct replay *rp, const char *name)
+static char *patch_path(struct replay *rp, const char *name, int line)
 {
 	char *rel, *p;
 
 	if (!path_is_safe(name) || strchr(name, '/')) {
-		error_input("plan: patch name '%s' is not a plain file name", name);
+		error_input("%s/plan:%d: patch name '%s' is not a plain file name", rp->o->plan_dir,
+			    line, name);
 		return NULL;
 	}
 	rel = xstrfmt("patches/%s", name);
 	p = path_join(rp->o->plan_dir, rel);
 	free(rel);
 	if (!is_regular_file(p)) {
-		error_input("plan: no patch file %s", p);
+		error_input("%s/plan:%d: no patch file %s", rp->o->plan_dir, line, p);
 		free(p);
 		return NULL;
 	}
@@ -461,7 +467,7 @@ static int step_init(struct replay *rp, const struct plan *p)
 
 		if (a->kind != PLAN_APPLY || strcmp(a->args.v[0], "master"))
 			continue;
-		pp = patch_path(rp, a->args.v[1]);
+		pp = patch_path(rp, a->args.v[1], a->line);
 		if (!pp)
 			return -XS_INPUT;
 		rc = apply_patch(rp, pp, 1, a->line);
@@ -496,7 +502,7 @@ static int step_apply(struct replay *rp, const struct plan_step *s)
 
 	if (!t)
 		return -XS_INPUT;
-	pp = patch_path(rp, s->args.v[1]);
+	pp = patch_path(rp, s->args.v[1], s->line);
 	if (!pp)
 		return -XS_INPUT;
 	rc = read_file(&mail, pp, 16 << 20);
@@ -697,7 +703,7 @@ static int dir_is_empty_or_missing(const char *dir)
 	return rc;
 }
 
-int upstream_init(const struct upstream_opts *o)
+static int build_upstream(const struct upstream_opts *o)
 {
 	struct replay rp;
 	struct plan plan;
@@ -807,5 +813,45 @@ out:
 	plan_release(&plan);
 	strbuf_release(&text);
 	free(plan_path);
+	return rc;
+}
+
+/*
+ * Build in a hidden sibling directory and rename it into place at the
+ * end: a plan that fails half-way, or a full disk, leaves nothing behind.
+ */
+int upstream_init(const struct upstream_opts *o)
+{
+	struct upstream_opts b = *o;
+	struct strbuf dir = STRBUF_INIT;
+	char *parent, *tmp;
+	int rc;
+
+	strbuf_addstr(&dir, o->dir);
+	while (dir.len > 1 && dir.buf[dir.len - 1] == '/')
+		strbuf_setlen(&dir, dir.len - 1);
+	if (!dir_is_empty_or_missing(dir.buf)) {
+		rc = error_env("%s exists and is not empty; remove it or choose another directory",
+			       o->dir);
+		strbuf_release(&dir);
+		return rc;
+	}
+	parent = path_dirname(dir.buf);
+	tmp = xstrfmt("%s/.%s.partial-%ld", parent, path_basename(dir.buf), (long)getpid());
+	b.dir = tmp;
+	rc = build_upstream(&b);
+	if (!rc) {
+		if (path_exists(dir.buf) && rmdir(dir.buf))
+			rc = error_errno("cannot replace the empty directory %s", dir.buf);
+		else if (rename(tmp, dir.buf))
+			rc = error_errno("cannot rename %s to %s", tmp, dir.buf);
+		else
+			rc = fsync_dir(parent);
+	}
+	if (rc && path_exists(tmp))
+		remove_tree(tmp);
+	free(tmp);
+	free(parent);
+	strbuf_release(&dir);
 	return rc;
 }
