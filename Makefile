@@ -79,9 +79,12 @@ bench-apply:
 	@$(MAKE) --no-print-directory bench SECTIONS=apply
 
 install: build
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	install -m 755 $(XS) $(DESTDIR)$(PREFIX)/bin/xenstable
-	test ! -f tools-release/xenstable.1 || install -m 644 tools-release/xenstable.1 $(DESTDIR)$(PREFIX)/share/man/man1/xenstable.1
+	install -m 644 tools-release/xenstable.1 $(DESTDIR)$(PREFIX)/share/man/man1/xenstable.1
+	install -m 644 tools-release/completion/xenstable.bash \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/xenstable
 
 clean:
 	$(MAKE) -C tools-release clean

@@ -66,7 +66,7 @@ int cmd_help(int argc, const char **argv, struct xs_ctx *ctx)
 	const struct cmd_struct *c;
 	const char *sub[] = { NULL, "--help", NULL };
 
-	if (argc < 2) {
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		print_main_help(stdout);
 		return 0;
 	}
@@ -167,8 +167,12 @@ int main(int argc, const char **argv)
 	if (c->flags & CMD_NEEDS_REPO) {
 		char *b = ctx_path(&ctx, "branches");
 		int ok = is_dir(b);
-		int help = i + 1 < argc && (!strcmp(argv[i + 1], "--help") ||
-					    !strcmp(argv[i + 1], "-h"));
+		int help = 0, k;
+
+		/* --help anywhere (after a sub-command too) needs no repository. */
+		for (k = i + 1; k < argc && strcmp(argv[k], "--"); k++)
+			if (!strcmp(argv[k], "--help") || !strcmp(argv[k], "-h"))
+				help = 1;
 
 		free(b);
 		if (!ok && !help) {
