@@ -47,6 +47,26 @@ upstream: build
 	@rm -rf .xenstable/upstream
 	$(XS) upstream init .xenstable/upstream $(if $(KEY),--key $(KEY))
 
+# make release BRANCH=4.19 [SOURCE=DIR] [KEY=FPR] [DATE=YYYY-MM-DD]
+# Without SOURCE, on the reference upstream in .xenstable/ with its demo key.
+RELEASE_ARGS = $(if $(KEY),--key $(KEY)) $(if $(DATE),--date "$(DATE)")
+release: build
+	@test -n "$(BRANCH)" || { echo "usage: make release BRANCH=X.Y [SOURCE=DIR] [KEY=FPR] [DATE=YYYY-MM-DD]" >&2; exit 2; }
+ifeq ($(SOURCE),)
+	@tools-release/demo/reference-env.sh
+	GNUPGHOME=$(CURDIR)/.xenstable/demo-gnupg $(XS) --source .xenstable/upstream release $(BRANCH) $(RELEASE_ARGS)
+else
+	$(XS) --source $(SOURCE) release $(BRANCH) $(RELEASE_ARGS)
+endif
+
+release-all: build
+ifeq ($(SOURCE),)
+	@tools-release/demo/reference-env.sh
+	GNUPGHOME=$(CURDIR)/.xenstable/demo-gnupg $(XS) --source .xenstable/upstream release --all-due $(RELEASE_ARGS)
+else
+	$(XS) --source $(SOURCE) release --all-due $(RELEASE_ARGS)
+endif
+
 install: build
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(XS) $(DESTDIR)$(PREFIX)/bin/xenstable
@@ -56,4 +76,4 @@ clean:
 	$(MAKE) -C tools-release clean
 	rm -rf tools-release/t/trash tools-release/t/results
 
-.PHONY: all deps deps-check build unit-tests check check-asan upstream install clean
+.PHONY: all deps deps-check build unit-tests check check-asan upstream release release-all install clean

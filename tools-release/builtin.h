@@ -52,6 +52,7 @@ int cmd_abi_dump(int argc, const char **argv, struct xs_ctx *ctx);
 int cmd_abi_check(int argc, const char **argv, struct xs_ctx *ctx);
 int cmd_boot_check(int argc, const char **argv, struct xs_ctx *ctx);
 int cmd_release(int argc, const char **argv, struct xs_ctx *ctx);
+int cmd_report(int argc, const char **argv, struct xs_ctx *ctx);
 int cmd_verify(int argc, const char **argv, struct xs_ctx *ctx);
 
 /* The dispatch table (xenstable.c). */

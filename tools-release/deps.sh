@@ -15,7 +15,7 @@ pkgs_build="gcc make pkg-config libc6-dev binutils git libyajl-dev libssl-dev zl
 # qemu and abigail-tools for the release preflight, xz/gzip/tar for checks.
 pkgs_run="gnupg gpg-agent quilt xz-utils gzip tar qemu-system-x86 abigail-tools"
 # The tests also make upstream-style .tar.lz files and switch time zones.
-pkgs_check="$pkgs_build $pkgs_run lzip tzdata"
+pkgs_check="$pkgs_build $pkgs_run lzip tzdata chromium"
 pkgs_demo="$pkgs_build $pkgs_run"
 pkgs_report="chromium"
 pkgs_bench="pigz hyperfine time"

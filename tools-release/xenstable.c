@@ -21,6 +21,7 @@ const struct cmd_struct xs_commands[] = {
 	{ "bundle", cmd_bundle, CMD_NEEDS_REPO, "predisclosure backport bundles: create, verify, apply, list" },
 	{ "help", cmd_help, 0, "show help for a command" },
 	{ "release", cmd_release, CMD_NEEDS_REPO, "cut a signed stable release; list the branches due" },
+	{ "report", cmd_report, CMD_NEEDS_REPO, "write the status page (support timeline, XSA matrix, releases)" },
 	{ "support", cmd_support, CMD_NEEDS_REPO, "branch support matrix; import dates from SUPPORT.md" },
 	{ "tarball", cmd_tarball, 0, "reproducible release tarball of a tag; --check a tarball" },
 	{ "upstream", cmd_upstream, CMD_NEEDS_REPO, "create the reference upstream repository" },
