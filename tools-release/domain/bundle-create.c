@@ -2,7 +2,8 @@
  * bundle-create.c: make a backport bundle from commits or patch files.
  *
  * Everything is checked before anything is written: the patches apply to
- * the base in a private index (domain/apply.h; no ref moves), the result
+ * the base in a private index (domain/apply.h; only a private ref,
+ * refs/xenstable/bundle-check-PID, holds the result while it builds), the result
  * builds (and boots) when asked and possible, the XSA store agrees with
  * the embargo, and the finished bundle passes the receiving side's own
  * checks (bundle_parse + bundle_verify against the members' keyring).
@@ -442,7 +443,6 @@ static int trial_apply(const struct bundle_create_opts *o, const struct cpatches
 		return rc;
 	if (res->run.base[0])
 		return error_env("%s exists already; remove it", res->run.ref);
-	res->run.dry_run = 1;
 	for (i = 0; !rc && i < c->nr; i++) {
 		char *path = xstrfmt("%s/%04zu.patch", tmp, i + 1);
 
@@ -460,7 +460,23 @@ static int trial_apply(const struct bundle_create_opts *o, const struct cpatches
 			break;
 		}
 	}
+	/*
+	 * The result goes on a private ref for the build to see (apply.h
+	 * makes a run's objects part of the repository when it finishes);
+	 * bundle_create() deletes the ref again.
+	 */
+	if (!rc)
+		rc = apply_finish(&res->run);
 	return rc;
+}
+
+/* Remove the trial's private ref, if it was made. */
+static void trial_cleanup(const struct bundle_create_opts *o, struct bundle_created *res)
+{
+	char oid[GIT_MAX_HEXSZ + 1];
+
+	if (res->run.ref && !git_resolve(o->src, res->run.ref, oid))
+		git_cmd(o->src, NULL, "update-ref", "-d", res->run.ref, oid, NULL);
 }
 
 static int trial_build(const struct bundle_create_opts *o, struct bundle_created *res,
@@ -601,10 +617,13 @@ int bundle_create(const struct bundle_create_opts *o, struct bundle_created *res
 		goto out;
 	}
 	rc = trial_apply(o, &c, base_commit, res, tmp);
-	if (rc)
+	if (rc) {
+		trial_cleanup(o, res);
 		goto out;
+	}
 	say("the %zu patches apply to %s (%.12s) without fuzz", c.nr, base_ref, base_commit);
 	rc = trial_build(o, res, &built, &booted);
+	trial_cleanup(o, res);
 	if (rc)
 		goto out;
 

@@ -61,13 +61,16 @@ test_expect_success 'the receiver can decrypt it; inside, the manifest says what
 
 test_expect_success 'create refuses a fix without its prerequisite, and writes nothing' '
 	tree_state "$PMAINT" >before &&
+	git -C "$PUP" for-each-ref >refs-before &&
 	test_expect_code 1 as_producer bundle create --branch 4.16 --xsa 960 \
 		--commits bp-960~1..bp-960 --base stable-4.16 --embargo "$EMBARGO" --key "$P_KEY" >out 2>err &&
 	test_grep "^does not apply: " out &&
 	test_grep "hypervisor/common/event_channel.c" out &&
 	test_grep "^nothing was written$" out &&
 	tree_state "$PMAINT" >after &&
-	test_cmp before after
+	test_cmp before after &&
+	git -C "$PUP" for-each-ref >refs-after &&
+	test_cmp refs-before refs-after
 '
 
 test_expect_success 'create refuses to publish an embargoed XSA early, and non-member keys' '
