@@ -5,6 +5,7 @@
 #   make check-asan    the same suite with ASan+UBSan
 #   make demo          one month of stable maintenance on the reference tree
 #   make upstream      create the reference upstream in .xenstable/upstream
+#   make bench         timings into bench-out/ (SOURCE=xen.git REF=... RUNS=5)
 #   make install       PREFIX=/usr/local DESTDIR=
 #
 # See README.md.
@@ -43,6 +44,12 @@ check-asan: deps-check
 deps-check:
 	@tools-release/deps.sh check
 
+# Timing targets live here, never in the tests: see tools-release/bench/run.sh.
+bench: build
+	@tools-release/deps.sh bench
+	@XENSTABLE=$(CURDIR)/$(XS) SOURCE="$(SOURCE)" REF="$(or $(REF),RELEASE-4.19.4)" \
+	 RUNS="$(or $(RUNS),5)" SECTIONS="$(SECTIONS)" tools-release/bench/run.sh
+
 upstream: build
 	@rm -rf .xenstable/upstream
 	$(XS) upstream init .xenstable/upstream $(if $(KEY),--key $(KEY))
@@ -76,4 +83,4 @@ clean:
 	$(MAKE) -C tools-release clean
 	rm -rf tools-release/t/trash tools-release/t/results
 
-.PHONY: all deps deps-check build unit-tests check check-asan upstream release release-all install clean
+.PHONY: all deps deps-check build unit-tests check check-asan bench upstream release release-all install clean

@@ -13,7 +13,8 @@
  *    and ended with Z_SYNC_FLUSH, the last with Z_FINISH (what pigz does);
  *  - libdeflate: each block compressed alone (the library takes no
  *    dictionary), its final-block bit cleared after a zlib Z_BLOCK walk
- *    finds it, and an empty stored block appended to realign.
+ *    finds it, and an empty stored block appended to realign.  The joined
+ *    stream is inflated (untimed) to prove it is what it claims.
  * Used by tools-release/bench/tarball.sh; the numbers chose the library
  * (see tools-release/TARBALL.md).
  */
@@ -61,6 +62,41 @@ static unsigned char *slurp(const char *path, size_t *len)
 	return buf;
 }
 
+/* The joined raw deflate stream of the last run, to check it decodes. */
+static unsigned char *joined;
+static size_t joined_len;
+
+static void keep(const unsigned char *p, size_t n)
+{
+	joined = realloc(joined, joined_len + n);
+	if (!joined)
+		exit(4);
+	memcpy(joined + joined_len, p, n);
+	joined_len += n;
+}
+
+/* Does the joined stream inflate back to the input? */
+static int joined_ok(const unsigned char *in, size_t len)
+{
+	unsigned char *back = malloc(len + 1);
+	z_stream z;
+	int rc, ok;
+
+	memset(&z, 0, sizeof(z));
+	inflateInit2(&z, -15);
+	z.next_in = joined;
+	z.avail_in = (uInt)joined_len;
+	z.next_out = back;
+	z.avail_out = (uInt)len + 1;
+	rc = inflate(&z, Z_FINISH);
+	ok = rc == Z_STREAM_END && z.avail_in == 0 && z.total_out == len &&
+		!memcmp(back, in, len);
+	inflateEnd(&z);
+	free(back);
+	joined_len = 0;
+	return ok;
+}
+
 /* zlib: primed blocks with sync flushes; returns the deflate size. */
 static size_t zlib_run(const unsigned char *in, size_t len, size_t block, int level)
 {
@@ -87,6 +123,7 @@ static size_t zlib_run(const unsigned char *in, size_t len, size_t block, int le
 		if (deflate(&z, last ? Z_FINISH : Z_SYNC_FLUSH) == Z_STREAM_ERROR)
 			exit(4);
 		total += (size_t)(z.next_out - out);
+		keep(out, (size_t)(z.next_out - out));
 		deflateEnd(&z);
 	}
 	free(out);
@@ -107,6 +144,9 @@ static int find_last_block(unsigned char *def, size_t len, size_t *hdr_bit, int 
 	z.next_in = def;
 	z.avail_in = (uInt)len;
 	*hdr_bit = 0;
+	*unused = 0;
+	/* Stops before each block header (128), and after the final block
+	 * (128 + 64) with the padding bit count in the low bits. */
 	for (;;) {
 		z.next_out = sink;
 		z.avail_out = sizeof(sink);
@@ -117,10 +157,11 @@ static int find_last_block(unsigned char *def, size_t len, size_t *hdr_bit, int 
 			inflateEnd(&z);
 			return -1;
 		}
-		if ((z.data_type & 128) && !(z.data_type & 64))
+		if ((z.data_type & (128 | 64)) == (128 | 64))
+			*unused = z.data_type & 7;
+		else if (z.data_type & 128)
 			*hdr_bit = (size_t)(z.next_in - def) * 8 - (size_t)(z.data_type & 7);
 	}
-	*unused = z.data_type & 7;
 	inflateEnd(&z);
 	return 0;
 }
@@ -149,8 +190,15 @@ static size_t ldf_run(const unsigned char *in, size_t len, size_t block, int lev
 				exit(4);
 			*scan_cpu += cpu_now() - t0;
 			out[bit / 8] &= (unsigned char)~(1u << (bit % 8));
-			m += unused >= 3 ? 4 : 5;
+			/* an empty stored block realigns to a byte */
+			if (unused < 3)
+				out[m++] = 0;
+			out[m++] = 0;
+			out[m++] = 0;
+			out[m++] = 0xff;
+			out[m++] = 0xff;
 		}
+		keep(out, m);
 		total += m;
 	}
 	libdeflate_free_compressor(c);
@@ -193,6 +241,10 @@ int main(int argc, char **argv)
 				sz = zlib_run(in, len, blocks[i], level) + 18;
 				if (cpu_now() - t0 < best)
 					best = cpu_now() - t0;
+				if (!joined_ok(in, len)) {
+					fprintf(stderr, "gzchoice: joined stream does not decode\n");
+					return 1;
+				}
 			}
 			printf("| zlib %s | %d | %zu KiB | %zu | %.2f | - |\n", zlibVersion(), level,
 			       blocks[i] / 1024, sz, best);
@@ -209,6 +261,10 @@ int main(int argc, char **argv)
 				if (cpu_now() - t0 < best) {
 					best = cpu_now() - t0;
 					best_scan = scan;
+				}
+				if (!joined_ok(in, len)) {
+					fprintf(stderr, "gzchoice: joined stream does not decode\n");
+					return 1;
 				}
 			}
 			printf("| libdeflate %s | %d | %zu KiB | %zu | %.2f | %.2f |\n",

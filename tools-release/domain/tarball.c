@@ -594,6 +594,12 @@ static int hash_file(const char *file, struct tarball_verdict *v)
 		v->file.tar_size += (uint64_t)n;
 	}
 	sha256_final_hex(&t, v->file.tar_sha256);
+	if (n == -XS_ENV) {
+		/* The disk failed us; that says nothing about the file. */
+		unpack_close(u);
+		free(buf);
+		return (int)n;
+	}
 	v->readable = n == 0;
 	if (!v->readable) {
 		v->file.tar_size = 0;

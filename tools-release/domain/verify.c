@@ -344,10 +344,12 @@ int verify_release(const struct verify_opts *o)
 
 	memset(&ts, 0, sizeof(ts));
 	rc = tag_read(o->src, o->tag, &t);
-	if (rc == 1)
-		return error_input("no tag %s in the source repository", o->tag);
-	if (rc)
+	if (rc) {
+		free(version);
+		if (rc == 1)
+			return error_input("no tag %s in the source repository", o->tag);
 		return rc;
+	}
 	printf("Verifying %s (commit %.12s)\n", o->tag, t.object);
 	if (strcmp(t.type, "commit"))
 		result(&ty, 0, "tag", "%s tags a %s, not a commit", o->tag, t.type);
