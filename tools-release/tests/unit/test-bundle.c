@@ -419,6 +419,78 @@ TEST(manifest_refusals)
 	CHECK_INT(parse_variant("\"tested\": {", "\"tested\": {,"), -XS_INPUT);
 }
 
+TEST(files_against_manifest)
+{
+	static const char one[] = "patch one\n", two[] = "patch two, longer\n";
+	struct bundle_manifest m;
+	struct strbuf t = STRBUF_INIT, man = STRBUF_INIT;
+	struct bundle_tar bt;
+	struct bundle b;
+
+	CHECK_INT(bundle_manifest_parse(&m, good_manifest, strlen(good_manifest), "m.json"), 0);
+	sha256_hex(one, strlen(one), m.files[0].sha256);
+	m.files[0].size = strlen(one);
+	sha256_hex(two, strlen(two), m.files[1].sha256);
+	m.files[1].size = strlen(two);
+
+	add_base(&t);
+	add_file(&t, "patches/0001-prereq.patch", one);
+	add_file(&t, "patches/0002-fix.patch", two);
+	end_tar(&t);
+	bundle_tar_init(&bt);
+	CHECK_INT(bundle_tar_parse(&bt, t.buf, t.len, "f.tar"), 0);
+	CHECK_INT(bundle_check_files(&m, &bt, "f.tar"), 0);
+	bundle_tar_release(&bt);
+
+	/* A patch that is not listed. */
+	strbuf_setlen(&t, t.len - 1024);
+	add_file(&t, "patches/0003-extra.patch", "x\n");
+	end_tar(&t);
+	bundle_tar_init(&bt);
+	CHECK_INT(bundle_tar_parse(&bt, t.buf, t.len, "f.tar"), 0);
+	CHECK_INT(bundle_check_files(&m, &bt, "f.tar"), -XS_INPUT);
+	bundle_tar_release(&bt);
+
+	/* A listed patch missing, and one of another size. */
+	strbuf_reset(&t);
+	add_base(&t);
+	add_file(&t, "patches/0001-prereq.patch", one);
+	end_tar(&t);
+	bundle_tar_init(&bt);
+	CHECK_INT(bundle_tar_parse(&bt, t.buf, t.len, "f.tar"), 0);
+	CHECK_INT(bundle_check_files(&m, &bt, "f.tar"), -XS_INPUT);
+	bundle_tar_release(&bt);
+	strbuf_reset(&t);
+	add_base(&t);
+	add_file(&t, "patches/0001-prereq.patch", "patch one!\n");
+	add_file(&t, "patches/0002-fix.patch", two);
+	end_tar(&t);
+	bundle_tar_init(&bt);
+	CHECK_INT(bundle_tar_parse(&bt, t.buf, t.len, "f.tar"), 0);
+	CHECK_INT(bundle_check_files(&m, &bt, "f.tar"), -XS_INPUT);
+	bundle_tar_release(&bt);
+
+	/* bundle_parse() on bytes in memory: gzip only without a keyring. */
+	bundle_init(&b);
+	strbuf_addstr(&b.raw, "plain text");
+	CHECK_INT(bundle_parse(&b, NULL), -XS_INPUT);
+	bundle_release(&b);
+	bundle_init(&b);
+	strbuf_addstr(&b.raw, "-----BEGIN PGP MESSAGE-----\n");
+	CHECK_INT(bundle_parse(&b, NULL), -XS_INPUT);
+	bundle_release(&b);
+	bundle_init(&b);
+	CHECK_INT(compress_buffer(COMPRESS_GZ, 1, t.buf, t.len, &b.raw), 0);
+	CHECK_INT(bundle_parse(&b, NULL), 0);
+	CHECK(b.manifest && b.signature && !b.encrypted);
+	CHECK_INT(b.tar.nr, 4);
+	bundle_release(&b);
+
+	bundle_manifest_release(&m);
+	strbuf_release(&t);
+	strbuf_release(&man);
+}
+
 int main(void)
 {
 	xs_quiet = 1;
@@ -431,5 +503,6 @@ int main(void)
 	RUN(patch_names);
 	RUN(manifest_good_and_canonical);
 	RUN(manifest_refusals);
+	RUN(files_against_manifest);
 	return unit_done();
 }
