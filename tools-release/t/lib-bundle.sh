@@ -25,10 +25,11 @@ BEFORE="2024-06-01"
 AFTER="2024-06-05"
 CREATED="2024-05-20 10:00"
 
+# bundle_home VAR: a fresh GNUPGHOME in VAR, removed (agent stopped) at the end.
 bundle_home() {
 	_h=$(mktemp -d "${TMPDIR:-/tmp}/xsgpg.XXXXXX") && chmod 700 "$_h" &&
 	test_at_end "gpgconf --homedir '$_h' --kill all >/dev/null 2>&1; rm -rf '$_h'" &&
-	echo "$_h"
+	eval "$1=\$_h"
 }
 
 # key_in HOME "Name" email -> fingerprint of a new key made in HOME
@@ -52,7 +53,7 @@ make_member() {
 setup_bundles() {
 	setup_reference &&
 	. "$TEST_DIR/lib-xsa.sh" &&
-	P_HOME=$(bundle_home) && R_HOME=$(bundle_home) && O_HOME=$(bundle_home) &&
+	bundle_home P_HOME && bundle_home R_HOME && bundle_home O_HOME &&
 	P_KEY=$(key_in "$P_HOME" "Bundle Producer" producer@example.org) &&
 	R_KEY=$(key_in "$R_HOME" "Bundle Receiver" receiver@example.net) &&
 	O_KEY=$(key_in "$O_HOME" "Not A Member" outsider@example.com) &&
