@@ -6,6 +6,7 @@
 #   make demo          one month of stable maintenance on the reference tree
 #   make upstream      create the reference upstream in .xenstable/upstream
 #   make bench         timings into bench-out/ (SOURCE=xen.git REF=... RUNS=5)
+#   make bench-apply   only its apply section: xsa apply against git am, xsa status
 #   make install       PREFIX=/usr/local DESTDIR=
 #
 # See README.md.
@@ -74,6 +75,9 @@ else
 	$(XS) --source $(SOURCE) release --all-due $(RELEASE_ARGS)
 endif
 
+bench-apply:
+	@$(MAKE) --no-print-directory bench SECTIONS=apply
+
 install: build
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(XS) $(DESTDIR)$(PREFIX)/bin/xenstable
@@ -83,4 +87,4 @@ clean:
 	$(MAKE) -C tools-release clean
 	rm -rf tools-release/t/trash tools-release/t/results
 
-.PHONY: all deps deps-check build unit-tests check check-asan bench upstream release release-all install clean
+.PHONY: all deps deps-check build unit-tests check check-asan bench bench-apply upstream release release-all install clean

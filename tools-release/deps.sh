@@ -14,11 +14,13 @@ pkgs_build="gcc make pkg-config libc6-dev binutils git libyajl-dev libssl-dev zl
 # What the commands run: gpg for signatures, quilt for exported series,
 # qemu and abigail-tools for the release preflight, xz/gzip/tar for checks.
 pkgs_run="gnupg gpg-agent quilt xz-utils gzip tar qemu-system-x86 abigail-tools"
-# The tests also make upstream-style .tar.lz files and switch time zones.
-pkgs_check="$pkgs_build $pkgs_run lzip tzdata chromium"
+# The tests also make upstream-style .tar.lz files, switch time zones and
+# read JSON output with python3.
+pkgs_check="$pkgs_build $pkgs_run lzip tzdata chromium python3"
 pkgs_demo="$pkgs_build $pkgs_run"
 pkgs_report="chromium"
-pkgs_bench="pigz hyperfine time"
+# bench/apply-synth.py generates the history the apply section measures.
+pkgs_bench="pigz hyperfine time python3"
 pkgs_fuzz="clang libclang-rt-14-dev"
 pkgs_valgrind="valgrind"
 # Building a real xen.git hypervisor (make -C xen) for the release preflight

@@ -17,6 +17,8 @@ static const struct {
 	{ "list", cmd_xsa_list, "the advisories in the store" },
 	{ "show", cmd_xsa_show, "one advisory: versions, files, branch ranges, signer" },
 	{ "status", cmd_xsa_status, "the XSA x branch matrix: applied, pending, ..." },
+	{ "apply", cmd_xsa_apply, "apply pending XSA fixes to a branch (or --all branches)" },
+	{ "export", cmd_xsa_export, "the XSA commits since a release as a quilt series" },
 	{ "mark", cmd_xsa_mark, "record a judgement: not-affected or needs-backport" },
 	{ "index", cmd_xsa_index, "regenerate xsa/xsa.json from the store" },
 };

@@ -13,6 +13,8 @@ int cmd_xsa_show(int argc, const char **argv, struct xs_ctx *ctx);
 int cmd_xsa_status(int argc, const char **argv, struct xs_ctx *ctx);
 int cmd_xsa_mark(int argc, const char **argv, struct xs_ctx *ctx);
 int cmd_xsa_index(int argc, const char **argv, struct xs_ctx *ctx);
+int cmd_xsa_apply(int argc, const char **argv, struct xs_ctx *ctx);
+int cmd_xsa_export(int argc, const char **argv, struct xs_ctx *ctx);
 
 /*
  * --date: a day means its end (an XSA public at 12:00 that day is public

@@ -4,8 +4,11 @@
  * Patches go through git's own machinery into a private index
  * (GIT_INDEX_FILE, git apply --cached, write-tree, commit-tree): no fuzz,
  * no checkout touched, and nothing moves until every patch of the run has
- * applied.  Then the ref is moved with a compare-and-swap against the
- * value it had when the run started.
+ * applied.  Even the objects the run writes wait in a quarantine
+ * directory (<objects>/xenstable-incoming-*, as git's own receive-pack
+ * does); apply_finish() moves them into the repository, then moves the
+ * ref with a compare-and-swap against the value it had when the run
+ * started.  A run that fails or is a dry run leaves no trace.
  *
  * For each patch the run tells apart:
  *	applied    it applied; a commit now carries it
@@ -16,6 +19,11 @@
  *	           commits that last touched those lines, are reported
  *	rejected   it is not a safe patch (path outside the tree, binary,
  *	           symlink, not a patch at all)
+ *
+ * A conflict can be handed to a person: apply_keep_worktree() checks out
+ * the run's tip in a detached worktree and applies the patch there as far
+ * as it goes; apply_commit_worktree() later commits what the person made
+ * with the patch's author and message, and the run goes on from there.
  */
 #ifndef XS_APPLY_H
 #define XS_APPLY_H
@@ -42,6 +50,8 @@ struct apply_item {
 	struct strvec trailers;	/* added to the commit message: "XSA: 488" */
 	int known_applied;	/* the caller found it on the branch already */
 	char *known_commit;	/* ... in this commit */
+	char *message;		/* its commit message, when made beforehand */
+	char *author;		/* ... and its author, "Name <mail> 1791371100 +0000" */
 };
 
 struct apply_conflict {
@@ -62,19 +72,43 @@ struct apply_result {
 struct apply_run {
 	const struct git_repo *repo;
 	char *ref;			/* full ref to move, "refs/heads/stable-4.19" */
-	char base[GIT_MAX_HEXSZ + 1];	/* its value when the run started */
+	char base[GIT_MAX_HEXSZ + 1];	/* its value when the run started; "" to create */
 	char tip[GIT_MAX_HEXSZ + 1];	/* the commit the next patch goes on */
+	char start[GIT_MAX_HEXSZ + 1];	/* the tip when apply_all() began */
 	struct apply_item *items;
 	size_t nr, alloc;
 	struct apply_result *res;
 	char *index_path;
+	struct strvec env;		/* added to every git the run starts */
+	char *quarantine;		/* new objects land here until apply_finish() */
+	struct strvec qenv;		/* ... through these variables */
+	char *committer;		/* "Name <mail> time zone", from git var */
+	char *object_format;		/* "sha1" or "sha256" */
+	struct strvec unwritten;	/* commits made here, written by git in one go */
+	struct strvec unwritten_ids;
+	unsigned nr_made;
 	unsigned dry_run:1;
 };
 
 /* Start a run on ref (must exist unless create_from is given). */
 int apply_run_init(struct apply_run *r, const struct git_repo *repo, const char *ref,
 		   const char *create_from);
+/*
+ * Start a run that goes on from tip, where ref was base when the work
+ * began (apply --continue); the ref still has to be base at the end.
+ * base "" means the ref is to be created.
+ */
+int apply_run_resume(struct apply_run *r, const struct git_repo *repo, const char *ref,
+		     const char *base, const char *tip);
+/* Make the run a dry run: apply_finish() moves nothing, keeps no object. */
+int apply_set_dry_run(struct apply_run *r);
 void apply_run_release(struct apply_run *r);
+/*
+ * Remove what runs that were killed half-way left in the repository:
+ * quarantine directories and index files.  Call with the repository lock
+ * held, before any run of this process starts.
+ */
+void apply_clean_leftovers(const struct git_repo *repo);
 /* Add a patch; the run owns the copies it makes. */
 struct apply_item *apply_add(struct apply_run *r, const char *path, const char *name,
 			     const char *group);
@@ -92,11 +126,60 @@ int apply_all(struct apply_run *r);
  * with apply_check_worktrees()).
  */
 int apply_finish(struct apply_run *r);
-/* Refuse (XS_ENV) when the ref is checked out in a worktree with changes. */
+/*
+ * Refuse (XS_ENV) when the ref is checked out in a worktree that has
+ * changes, is locked (git worktree lock, or a git command holds its
+ * index.lock) or is in the middle of a rebase, merge or cherry-pick, or
+ * when a rebase elsewhere will rewrite the ref.  The clean checkouts that
+ * will follow the ref are added to checked_out.
+ */
 int apply_check_worktrees(const struct apply_run *r, struct strvec *checked_out);
+
+/*
+ * The commit message (the patch's subject and body, with the item's
+ * trailers) and the author ("Name <mail> time zone", as git var gives it)
+ * for an item, from its patch mail.  apply_all() calls it for items whose
+ * message is not set; a caller applying one patch to several branches can
+ * make it once.  -XS_INPUT when the patch names no author or subject.
+ */
+int apply_item_message(const struct git_repo *repo, const struct apply_item *it,
+		       struct strbuf *msg, struct strbuf *author);
 
 /* Does patch apply to the run's current tip (used to try other variants)? */
 int apply_try(struct apply_run *r, const char *path, struct strbuf *why);
+/*
+ * Do these patches apply, in order, on top of commit from?  0 yes, 1 no
+ * (why gets git's first complaint), <0 error.  The run is not disturbed.
+ */
+int apply_try_series(struct apply_run *r, const char *from, const char *const *paths,
+		     size_t nr, struct strbuf *why);
+
+/* What apply_keep_worktree() left for a person. */
+struct apply_kept {
+	char *worktree;		/* absolute path */
+	char *method;		/* "3way" (conflict markers) or "reject" (.rej files) */
+	struct strvec files;	/* files left with conflicts or rejected hunks */
+	int clean;		/* the patch applied there without trouble */
+};
+void apply_kept_release(struct apply_kept *k);
+
+/*
+ * Check out the run's tip (detached) in a new worktree at dir and apply
+ * item i there as far as it goes: git apply --3way, or when git cannot
+ * merge (the patch's preimage blobs are unknown) git apply --reject.
+ */
+int apply_keep_worktree(struct apply_run *r, size_t i, const char *dir,
+			struct apply_kept *kept);
+/*
+ * Commit what a person made in worktree (everything tracked and new;
+ * leftover .rej and .orig files must be gone) on top of the run's tip,
+ * with the author and message of the patch it (the item) came from.  Refuses (XS_INPUT) conflict markers, unmerged paths, leftover
+ * .rej files and an empty result.  Moves the run's tip to the new commit.
+ */
+int apply_commit_worktree(struct apply_run *r, const struct apply_item *it,
+			  const char *worktree, char oid[GIT_MAX_HEXSZ + 1]);
+/* Remove a worktree this module made (git worktree remove --force). */
+int apply_remove_worktree(const struct git_repo *repo, const char *dir);
 
 /*
  * Check that a patch is something we are willing to apply: a text diff

@@ -42,6 +42,8 @@ void xsa_matrix_release(struct xsa_matrix *m)
 	for (i = 0; i < m->nr_xsa * m->nr_br; i++) {
 		free(m->cells[i].detail);
 		strvec_clear(&m->cells[i].patches);
+		strvec_clear(&m->cells[i].names);
+		strvec_clear(&m->cells[i].found_in);
 	}
 	free(m->cells);
 	free(m->br);
@@ -402,6 +404,8 @@ static void eval_cell(const struct eval *ev, const struct xsa_record *r, const s
 	struct strbuf note = STRBUF_INIT;
 
 	strvec_init(&cell->patches);
+	strvec_init(&cell->names);
+	strvec_init(&cell->found_in);
 	for (i = 0; i < v->nr_files; i++) {
 		const struct xsa_file *f = &v->files[i];
 		int inh;
@@ -420,6 +424,7 @@ static void eval_cell(const struct eval *ev, const struct xsa_record *r, const s
 			char *path = xsa_store_path(s, v, f->name);
 
 			strvec_push(&cell->patches, path);
+			strvec_push(&cell->names, f->name);
 			free(path);
 		}
 		hit = patch_in_branch(ev, f->sha256, r->number, bit, 0);
@@ -443,11 +448,14 @@ static void eval_cell(const struct eval *ev, const struct xsa_record *r, const s
 					strbuf_addf(&note, "%s", f->name);
 				}
 			}
-			if (stale >= 0)
+			if (stale >= 0) {
+				strvec_push(&cell->found_in, "");
 				continue;
+			}
 			/* Same subject in a commit claiming the XSA: adapted on commit. */
 			hit = patch_in_branch(ev, f->sha256, r->number, bit, 1);
 		}
+		strvec_push(&cell->found_in, hit >= 0 ? ev->c->v[hit].oid : "");
 		if (hit >= 0) {
 			cell->found++;
 			if (commit < 0)

@@ -61,6 +61,8 @@ struct xsa_cell {
 	int stale_version;
 	size_t found, total;		/* mapped patches found / mapped */
 	struct strvec patches;		/* store paths of the mapped Xen patches */
+	struct strvec names;		/* ... their names in the advisory */
+	struct strvec found_in;		/* ... the commit holding each, "" if none */
 };
 
 struct xsa_status_branch {

@@ -90,3 +90,35 @@ int is_sha256_hex(const char *s)
 			return 0;
 	return s[64] == '\0';
 }
+
+int git_object_hash_hex(const char *algo, const char *type, const void *data, size_t len,
+			char hex[SHA256_HEX_LEN + 1])
+{
+	static const char digits[] = "0123456789abcdef";
+	const EVP_MD *md = !strcmp(algo, "sha1") ? EVP_sha1() :
+		!strcmp(algo, "sha256") ? EVP_sha256() : NULL;
+	unsigned char d[EVP_MAX_MD_SIZE];
+	unsigned int n = 0, i;
+	char head[64];
+	int hl;
+	EVP_MD_CTX *c;
+
+	if (!md)
+		return -1;
+	hl = snprintf(head, sizeof(head), "%s %zu", type, len);
+	if (hl < 0 || (size_t)hl >= sizeof(head))
+		return -1;
+	c = EVP_MD_CTX_new();
+	if (!c || EVP_DigestInit_ex(c, md, NULL) != 1 ||
+	    EVP_DigestUpdate(c, head, (size_t)hl + 1) != 1 ||
+	    (len && EVP_DigestUpdate(c, data, len) != 1) ||
+	    EVP_DigestFinal_ex(c, d, &n) != 1)
+		die("libcrypto: hashing a git object failed");
+	EVP_MD_CTX_free(c);
+	for (i = 0; i < n; i++) {
+		hex[2 * i] = digits[d[i] >> 4];
+		hex[2 * i + 1] = digits[d[i] & 15];
+	}
+	hex[2 * n] = '\0';
+	return 0;
+}

@@ -1,6 +1,7 @@
 /*
  * hash.h: SHA-256 from OpenSSL's libcrypto (never a hand-written one).
- * Digests are handled as 64-character lowercase hex strings.
+ * Digests are handled as 64-character lowercase hex strings.  SHA-1 is
+ * here only to name git objects in SHA-1 repositories.
  */
 #ifndef XS_HASH_H
 #define XS_HASH_H
@@ -22,5 +23,13 @@ void sha256_hex(const void *data, size_t len, char hex[SHA256_HEX_LEN + 1]);
 /* Hash a file (not following a final symlink).  Reports errors. */
 int sha256_file_hex(const char *path, char hex[SHA256_HEX_LEN + 1]);
 int is_sha256_hex(const char *s);
+
+/*
+ * The id git gives an object: the digest of "<type> <len>\0" and data,
+ * with the repository's algorithm, "sha1" (40 hex digits) or "sha256"
+ * (64).  Returns 0, or -1 for another algorithm.
+ */
+int git_object_hash_hex(const char *algo, const char *type, const void *data, size_t len,
+			char hex[SHA256_HEX_LEN + 1]);
 
 #endif

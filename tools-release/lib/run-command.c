@@ -492,7 +492,7 @@ int run_capture(struct strbuf *out, const char *dir, const char *const *argv)
 
 const char *child_err_summary(struct child_process *c)
 {
-	static char line[512];
+	static __thread char line[512];	/* callers may be threads */
 	const char *s = c->err_buf.buf;
 	size_t n;
 

@@ -187,6 +187,195 @@ TEST(apply)
 	free(p2);
 }
 
+/* Count the objects of the scratch repository (loose and packed). */
+static long count_objects(void)
+{
+	struct child_process c;
+	long n = -1;
+
+	child_init(&c);
+	strvec_pushl(&c.args, "sh", "-c", "cd repo && git count-objects -v | "
+		     "awk '/^count:|^in-pack:/ { n += $2 } END { print n }'", NULL);
+	c.dir = dir;
+	if (!run_child(&c))
+		n = atol(c.out_buf.buf);
+	child_release(&c);
+	return n;
+}
+
+TEST(dry_run_and_variants)
+{
+	struct git_repo r;
+	struct apply_run run;
+	char *p1 = path_join(dir, "fix.patch"), *p2 = path_join(dir, "other.patch");
+	char base[GIT_MAX_HEXSZ + 1], now[GIT_MAX_HEXSZ + 1];
+	const char *series[2];
+	struct strbuf why = STRBUF_INIT;
+	long before;
+
+	{
+		char *repo = path_join(dir, "repo");
+
+		CHECK(!git_open(&r, repo));
+		free(repo);
+	}
+	CHECK(!sh("cd repo && git branch -f dry stable-4.19~1"));
+	CHECK(!git_resolve_commit(&r, "dry", base));
+	before = count_objects();
+	CHECK(before > 0);
+
+	/* A dry run writes its objects elsewhere and moves nothing. */
+	CHECK(!apply_run_init(&run, &r, "refs/heads/dry", NULL));
+	CHECK(!apply_set_dry_run(&run));
+	apply_add(&run, p1, "xsa900.patch", "XSA-900");
+	CHECK(apply_all(&run) == 0);
+	CHECK(run.res[0].outcome == APPLY_APPLIED);
+	CHECK(!apply_finish(&run));
+	CHECK(!git_resolve_commit(&r, "dry", now) && !strcmp(now, base));
+	apply_run_release(&run);
+	CHECK_INT(count_objects(), before);
+
+	/* Trying a series leaves the run alone and says which patch failed. */
+	CHECK(!apply_run_init(&run, &r, "refs/heads/dry", NULL));
+	series[0] = p1;
+	series[1] = p2;
+	CHECK(apply_try_series(&run, base, series, 1, NULL) == 0);
+	CHECK(apply_try_series(&run, base, series, 2, &why) == 1);
+	CHECK(strstr(why.buf, "other.patch") != NULL);
+	CHECK(apply_try(&run, p2, NULL) == 0);
+	apply_run_release(&run);
+
+	git_close(&r);
+	strbuf_release(&why);
+	free(p1);
+	free(p2);
+}
+
+TEST(keep_worktree)
+{
+	struct git_repo r;
+	struct apply_run run;
+	struct apply_kept kept;
+	char *p2 = path_join(dir, "other.patch"), *wt = path_join(dir, "kept");
+	char base[GIT_MAX_HEXSZ + 1], oid[GIT_MAX_HEXSZ + 1];
+	struct strbuf msg = STRBUF_INIT;
+
+	{
+		char *repo = path_join(dir, "repo");
+
+		CHECK(!git_open(&r, repo));
+		free(repo);
+	}
+	/* other.patch conflicts with what stable-4.19 has. */
+	CHECK(!sh("cd repo && git branch -f kept stable-4.19"));
+	CHECK(!git_resolve_commit(&r, "kept", base));
+	CHECK(!apply_run_init(&run, &r, "refs/heads/kept", NULL));
+	strvec_push(&apply_add(&run, p2, "xsa901.patch", "XSA-901")->trailers, "XSA: 901");
+	CHECK(apply_all(&run) == XS_FAIL);
+	CHECK(!apply_keep_worktree(&run, 0, wt, &kept));
+	CHECK(kept.worktree && is_dir(kept.worktree));
+	CHECK(!kept.clean);
+	/* The patch names no blobs, so git cannot merge: the hunk goes to a.c.rej. */
+	CHECK_STR(kept.method, "reject");
+	CHECK(kept.files.nr == 1 && !strcmp(kept.files.v[0], "a.c.rej"));
+	/* Not before the person is done. */
+	CHECK(apply_commit_worktree(&run, &run.items[0], kept.worktree, oid) == -XS_INPUT);
+	CHECK(!sh("cd kept && printf 'int f(int i)\\n{ return i < 4 ? t[i & 3] : 0; }\\n"
+		  "/* end */\\n' >a.c && touch a.c.rej"));
+	CHECK(apply_commit_worktree(&run, &run.items[0], kept.worktree, oid) == -XS_INPUT);
+	CHECK(!sh("rm kept/a.c.rej && echo object >kept/a.o"));
+	CHECK(apply_commit_worktree(&run, &run.items[0], kept.worktree, oid) == 0);
+	CHECK(!strcmp(run.tip, oid));
+	CHECK(!apply_finish(&run));
+	CHECK(!git_cmd(&r, &msg, "log", "-1", "--format=%an|%P|%B", "kept", NULL));
+	CHECK(starts_with(msg.buf, "Bob|"));
+	CHECK(strstr(msg.buf, base) != NULL);
+	CHECK(strstr(msg.buf, "change the end") && strstr(msg.buf, "XSA: 901"));
+	strbuf_reset(&msg);
+	CHECK(!git_cmd(&r, &msg, "show", "kept:a.c", NULL));
+	CHECK(strstr(msg.buf, "t[i & 3]") != NULL);
+	/* What a build left there is not the patch's: it stays out. */
+	CHECK(sh("cd repo && git cat-file -e kept:a.o 2>/dev/null") != 0);
+	CHECK(!apply_remove_worktree(&r, kept.worktree));
+	CHECK(!path_exists(kept.worktree));
+	apply_kept_release(&kept);
+	apply_run_release(&run);
+
+	git_close(&r);
+	strbuf_release(&msg);
+	free(p2);
+	free(wt);
+}
+
+TEST(worktree_checks)
+{
+	struct git_repo r;
+	struct apply_run run;
+	struct strvec wts = STRVEC_INIT;
+
+	{
+		char *repo = path_join(dir, "repo");
+
+		CHECK(!git_open(&r, repo));
+		free(repo);
+	}
+	CHECK(!sh("cd repo && git branch -f locked stable-4.19 && "
+		  "git worktree add -q ../wt-locked locked && git worktree lock ../wt-locked"));
+	CHECK(!apply_run_init(&run, &r, "refs/heads/locked", NULL));
+	CHECK(apply_check_worktrees(&run, &wts) == -XS_ENV);
+	CHECK(!sh("cd repo && git worktree unlock ../wt-locked"));
+	CHECK(apply_check_worktrees(&run, &wts) == 0);
+	CHECK(wts.nr == 1 && ends_with(wts.v[0], "/wt-locked"));
+	strvec_clear(&wts);
+	/* Another git command at work there. */
+	CHECK(!sh("cd wt-locked && touch \"$(git rev-parse --git-path index.lock)\""));
+	CHECK(apply_check_worktrees(&run, &wts) == -XS_ENV);
+	CHECK(!sh("cd wt-locked && rm \"$(git rev-parse --git-path index.lock)\""));
+	/* A branch being rebased elsewhere would be overwritten by the rebase. */
+	CHECK(!sh("mkdir -p repo/.git/rebase-merge && "
+		  "echo refs/heads/locked >repo/.git/rebase-merge/head-name"));
+	CHECK(apply_check_worktrees(&run, &wts) == -XS_ENV);
+	CHECK(!sh("rm -r repo/.git/rebase-merge"));
+	CHECK(apply_check_worktrees(&run, NULL) == 0);
+	apply_run_release(&run);
+	strvec_clear(&wts);
+	git_close(&r);
+}
+
+/* Ids made in-process agree with git's, for both object formats. */
+TEST(object_ids)
+{
+	static const char commit[] = "tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\n"
+		"author A <a@example.org> 1700000000 +0000\n"
+		"committer C <c@example.org> 1700000000 +0000\n\nempty\n";
+	char hex[SHA256_HEX_LEN + 1];
+	struct child_process c;
+	char *f = path_join(dir, "commit.txt");
+
+	CHECK(!git_object_hash_hex("sha1", "blob", "hello\n", 6, hex));
+	CHECK_STR(hex, "ce013625030ba8dba906f756967f9e9ca394464a");
+	CHECK(git_object_hash_hex("md5", "blob", "x", 1, hex) == -1);
+	CHECK(!write_file_atomic(f, commit, strlen(commit), 0644));
+	CHECK(!sh("git init -q --object-format=sha256 repo256"));
+	CHECK(!git_object_hash_hex("sha1", "commit", commit, strlen(commit), hex));
+	child_init(&c);
+	strvec_pushl(&c.args, "git", "hash-object", "-t", "commit", "commit.txt", NULL);
+	c.dir = dir;
+	CHECK(!run_child(&c));
+	strbuf_trim(&c.out_buf);
+	CHECK_STR(hex, c.out_buf.buf);
+	child_release(&c);
+	CHECK(!git_object_hash_hex("sha256", "blob", commit, strlen(commit), hex));
+	child_init(&c);
+	strvec_pushl(&c.args, "git", "-C", "repo256", "hash-object", "../commit.txt", NULL);
+	c.dir = dir;
+	CHECK(!run_child(&c));
+	strbuf_trim(&c.out_buf);
+	CHECK_STR(hex, c.out_buf.buf);
+	child_release(&c);
+	free(f);
+}
+
 int main(void)
 {
 	dir = make_temp_dir("unit-apply");
@@ -194,6 +383,10 @@ int main(void)
 		return 1;
 	RUN(safety);
 	RUN(apply);
+	RUN(dry_run_and_variants);
+	RUN(keep_worktree);
+	RUN(worktree_checks);
+	RUN(object_ids);
 	remove_tree(dir);
 	free(dir);
 	return unit_done();
