@@ -18,6 +18,7 @@ const struct cmd_struct xs_commands[] = {
 	{ "abi", cmd_abi, CMD_NEEDS_REPO, "toolstack library ABI: dump a release's baseline, check a branch" },
 	{ "boot-check", cmd_boot_check, CMD_NEEDS_REPO, "boot the built hypervisor; check the version it reports" },
 	{ "build", cmd_build, CMD_NEEDS_REPO, "build the tree at a revision; keep its log and products" },
+	{ "bundle", cmd_bundle, CMD_NEEDS_REPO, "predisclosure backport bundles: create, verify, apply, list" },
 	{ "help", cmd_help, 0, "show help for a command" },
 	{ "release", cmd_release, CMD_NEEDS_REPO, "cut a signed stable release; list the branches due" },
 	{ "report", cmd_report, CMD_NEEDS_REPO, "write the status page (support timeline, XSA matrix, releases)" },
