@@ -51,6 +51,12 @@ bench: build
 	@XENSTABLE=$(CURDIR)/$(XS) SOURCE="$(SOURCE)" REF="$(or $(REF),RELEASE-4.19.4)" \
 	 RUNS="$(or $(RUNS),5)" SECTIONS="$(SECTIONS)" tools-release/bench/run.sh
 
+demo: deps-demo build
+	@tools-release/demo/demo.sh
+
+deps-demo:
+	@tools-release/deps.sh demo
+
 upstream: build
 	@rm -rf .xenstable/upstream
 	$(XS) upstream init .xenstable/upstream $(if $(KEY),--key $(KEY))
@@ -90,4 +96,4 @@ clean:
 	$(MAKE) -C tools-release clean
 	rm -rf tools-release/t/trash tools-release/t/results
 
-.PHONY: all deps deps-check build unit-tests check check-asan bench bench-apply upstream release release-all install clean
+.PHONY: all deps deps-check deps-demo demo build unit-tests check check-asan bench bench-apply upstream release release-all install clean

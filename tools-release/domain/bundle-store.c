@@ -326,9 +326,14 @@ out:
 int bundle_embargo_state(const struct bundle *b, const struct xsa_store *xs, int64_t date,
 			 struct strvec *unknown)
 {
-	int64_t until = b->m.embargo_until;
+	int64_t until = b->m.embargo_until, latest = 0;
+	int latest_xsa = 0;
 	size_t i;
 
+	/*
+	 * A bundle's embargo is that of its most embargoed advisory: once it
+	 * has ended, it must not be later than the last of their public times.
+	 */
 	for (i = 0; i < b->m.nr_xsas; i++) {
 		int x = b->m.xsas[i];
 		const struct xsa_record *r = xs ? xsa_store_find(xs, x) : NULL;
@@ -350,10 +355,20 @@ int bundle_embargo_state(const struct bundle *b, const struct xsa_store *xs, int
 					   "is embargoed until %s UTC (on %s UTC); refusing it",
 					   b->origin, until ? "its embargo has ended" :
 					   "it is public (embargo_until null)", x, dp, dd);
-		if (until && until <= date && until > pub)
-			return error_input("%s: manifest.json's embargo ended at %s UTC, later than "
-					   "XSA-%d's public time %s UTC in the XSA store: the two "
-					   "disagree; refusing it", b->origin, du, x, dp);
+		if (pub > latest) {
+			latest = pub;
+			latest_xsa = x;
+		}
+	}
+	if (until && until <= date && latest && until > latest) {
+		char du[32], dp[32];
+
+		date_format_short(until, du);
+		date_format_short(latest, dp);
+		return error_input("%s: manifest.json's embargo ended at %s UTC, later than "
+				   "XSA-%d's public time %s UTC in the XSA store (the latest of its "
+				   "advisories): the two disagree; refusing it", b->origin, du,
+				   latest_xsa, dp);
 	}
 	return until && until > date;
 }
