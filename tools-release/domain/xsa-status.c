@@ -646,8 +646,10 @@ int xsa_status_compute(const struct xsa_status_opts *o, struct xsa_matrix *m)
 		}
 		show[nshow++] = i;
 	}
-	rc = xsa_commits_fill(&c, o->src);
-	if (!rc)
+	/* With no advisory to look for, reading the history would be wasted. */
+	if (o->store->nr)
+		rc = xsa_commits_fill(&c, o->src);
+	if (!rc && o->store->nr)
 		rc = collect_patch_ids(o, &p);
 	if (rc)
 		goto out;

@@ -120,7 +120,7 @@ test_expect_success 'refused: an embargo end in the past, later than the advisor
 	forge late.tar.gz --embargo 2024-06-05T12:00:00Z &&
 	receiver_state >state-before &&
 	test_expect_code 3 as_receiver bundle verify late.tar.gz --date 2024-06-06 2>err &&
-	test_grep "late.tar.gz: manifest.json.s embargo ended at 2024-06-05 12:00 UTC, later than XSA-960.s public time 2024-06-04 12:00 UTC in the XSA store: the two disagree" err &&
+	test_grep "late.tar.gz: manifest.json.s embargo ended at 2024-06-05 12:00 UTC, later than XSA-960.s public time 2024-06-04 12:00 UTC in the XSA store (the latest of its advisories): the two disagree" err &&
 	test_expect_code 3 as_receiver bundle apply late.tar.gz --branch 4.16 --date 2024-06-06 2>err &&
 	receiver_state >state-after &&
 	test_cmp state-before state-after &&
