@@ -81,6 +81,12 @@ bench: build
 	@XENSTABLE=$(CURDIR)/$(XS) SOURCE="$(SOURCE)" REF="$(or $(REF),RELEASE-4.19.4)" \
 	 RUNS="$(or $(RUNS),5)" SECTIONS="$(SECTIONS)" tools-release/bench/run.sh
 
+demo: deps-demo build
+	@tools-release/demo/demo.sh
+
+deps-demo:
+	@tools-release/deps.sh demo
+
 upstream: build
 	@rm -rf .xenstable/upstream
 	$(XS) upstream init .xenstable/upstream $(if $(KEY),--key $(KEY))
@@ -109,12 +115,15 @@ bench-apply:
 	@$(MAKE) --no-print-directory bench SECTIONS=apply
 
 install: build
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	install -m 755 $(XS) $(DESTDIR)$(PREFIX)/bin/xenstable
-	test ! -f tools-release/xenstable.1 || install -m 644 tools-release/xenstable.1 $(DESTDIR)$(PREFIX)/share/man/man1/xenstable.1
+	install -m 644 tools-release/xenstable.1 $(DESTDIR)$(PREFIX)/share/man/man1/xenstable.1
+	install -m 644 tools-release/completion/xenstable.bash \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/xenstable
 
 clean:
 	$(MAKE) -C tools-release clean
 	rm -rf tools-release/t/trash tools-release/t/results
 
-.PHONY: all deps deps-check build unit-tests check check-asan check-valgrind fuzz bench bench-apply upstream release release-all install clean
+.PHONY: all deps deps-check deps-demo demo build unit-tests check check-asan check-valgrind fuzz bench bench-apply upstream release release-all install clean

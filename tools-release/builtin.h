@@ -48,6 +48,7 @@ int cmd_tarball(int argc, const char **argv, struct xs_ctx *ctx);
 int cmd_upstream(int argc, const char **argv, struct xs_ctx *ctx);
 int cmd_xsa(int argc, const char **argv, struct xs_ctx *ctx);
 int cmd_build(int argc, const char **argv, struct xs_ctx *ctx);
+int cmd_bundle(int argc, const char **argv, struct xs_ctx *ctx);
 int cmd_abi(int argc, const char **argv, struct xs_ctx *ctx);
 int cmd_abi_dump(int argc, const char **argv, struct xs_ctx *ctx);
 int cmd_abi_check(int argc, const char **argv, struct xs_ctx *ctx);

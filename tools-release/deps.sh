@@ -16,7 +16,7 @@ pkgs_build="gcc make pkg-config libc6-dev binutils git libyajl-dev libssl-dev zl
 pkgs_run="gnupg gpg-agent quilt xz-utils gzip tar qemu-system-x86 abigail-tools"
 # The tests also make upstream-style .tar.lz files, switch time zones and
 # read JSON output with python3.
-pkgs_check="$pkgs_build $pkgs_run lzip tzdata chromium python3"
+pkgs_check="$pkgs_build $pkgs_run lzip tzdata chromium python3 groff-base bash"
 pkgs_demo="$pkgs_build $pkgs_run"
 pkgs_report="chromium"
 # bench/apply-synth.py generates the history the apply section measures.

@@ -18,6 +18,7 @@ const struct cmd_struct xs_commands[] = {
 	{ "abi", cmd_abi, CMD_NEEDS_REPO, "toolstack library ABI: dump a release's baseline, check a branch" },
 	{ "boot-check", cmd_boot_check, CMD_NEEDS_REPO, "boot the built hypervisor; check the version it reports" },
 	{ "build", cmd_build, CMD_NEEDS_REPO, "build the tree at a revision; keep its log and products" },
+	{ "bundle", cmd_bundle, CMD_NEEDS_REPO, "predisclosure backport bundles: create, verify, apply, list" },
 	{ "help", cmd_help, 0, "show help for a command" },
 	{ "release", cmd_release, CMD_NEEDS_REPO, "cut a signed stable release; list the branches due" },
 	{ "report", cmd_report, CMD_NEEDS_REPO, "write the status page (support timeline, XSA matrix, releases)" },
@@ -66,7 +67,7 @@ int cmd_help(int argc, const char **argv, struct xs_ctx *ctx)
 	const struct cmd_struct *c;
 	const char *sub[] = { NULL, "--help", NULL };
 
-	if (argc < 2) {
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		print_main_help(stdout);
 		return 0;
 	}
@@ -170,8 +171,12 @@ int main(int argc, const char **argv)
 	if (c->flags & CMD_NEEDS_REPO) {
 		char *b = ctx_path(&ctx, "branches");
 		int ok = is_dir(b);
-		int help = i + 1 < argc && (!strcmp(argv[i + 1], "--help") ||
-					    !strcmp(argv[i + 1], "-h"));
+		int help = 0, k;
+
+		/* --help anywhere (after a sub-command too) needs no repository. */
+		for (k = i + 1; k < argc && strcmp(argv[k], "--"); k++)
+			if (!strcmp(argv[k], "--help") || !strcmp(argv[k], "-h"))
+				help = 1;
 
 		free(b);
 		if (!ok && !help) {

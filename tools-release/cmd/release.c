@@ -9,13 +9,14 @@
 #include "../domain/xsa-store.h"
 #include "../lib/date.h"
 #include "../lib/fs.h"
+#include "../lib/json.h"
 #include "../lib/parse-options.h"
 #include "../lib/usage.h"
 #include "../lib/xalloc.h"
 
 static const char *const release_usage[] = {
 	"xenstable release BRANCH [--date D] [--key FPR] [--dry-run] [--out DIR] [--skip CHECK]... [--jobs N]",
-	"xenstable release --due [--date D]",
+	"xenstable release --due [--date D] [--json]",
 	"xenstable release --all-due [--date D] [--key FPR] [--out DIR] [--skip CHECK]... [--jobs N]",
 	NULL
 };
@@ -214,9 +215,18 @@ static int show_due(struct release_env *e, struct xs_ctx *ctx, int64_t when, int
 	size_t i;
 	int worst = 0;
 
+	struct json_writer w;
+
 	date_format_day((long)(when / 86400), day);
-	if (!all)
+	if (!all && xs_json) {
+		jw_init(&w, 1);
+		jw_obj_begin(&w);
+		jw_kv_str(&w, "date", day);
+		jw_key(&w, "branches");
+		jw_arr_begin(&w);
+	} else if (!all) {
 		printf("Releases due on %s\n", day);
+	}
 	for (i = e->branches.nr; i--; ) {
 		const struct branch *b = &e->branches.v[i];
 		struct release_opts o;
@@ -230,7 +240,22 @@ static int show_due(struct release_env *e, struct xs_ctx *ctx, int64_t when, int
 			strvec_pushf(&summary, "%-6s error      could not decide", b->name);
 			continue;
 		}
-		if (!all) {
+		if (!all && xs_json) {
+			char lt[32] = "";
+
+			if (d.last_tag)
+				date_format_iso(d.last_time, lt);
+			jw_obj_begin(&w);
+			jw_kv_str(&w, "branch", b->name);
+			jw_kv_bool(&w, "due", d.due);
+			jw_kv_str(&w, "reason", d.reason);
+			jw_kv_str(&w, "last_release", d.last_tag);
+			jw_kv_str(&w, "last_release_date", d.last_tag ? lt : NULL);
+			jw_kv_int(&w, "commits_since", (long long)d.commits);
+			jw_kv_int(&w, "xsas_since", (long long)d.xsas);
+			jw_kv_str(&w, "cadence", b->cadence);
+			jw_obj_end(&w);
+		} else if (!all) {
 			printf("  %-6s %-8s %s\n", b->name, d.due ? "due" : "not due", d.reason);
 		} else if (d.due) {
 			char *s = NULL;
@@ -245,6 +270,16 @@ static int show_due(struct release_env *e, struct xs_ctx *ctx, int64_t when, int
 			strvec_pushf(&summary, "%-6s %-10s %s", b->name, "not due", d.reason);
 		}
 		release_due_release(&d);
+	}
+	if (!all && xs_json) {
+		struct strbuf out = STRBUF_INIT;
+
+		jw_arr_end(&w);
+		jw_obj_end(&w);
+		jw_finish(&w, &out);
+		fwrite(out.buf, 1, out.len, stdout);
+		strbuf_release(&out);
+		jw_release(&w);
 	}
 	if (all) {
 		printf("\nSummary (%s)\n", day);

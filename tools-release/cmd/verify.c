@@ -12,7 +12,7 @@
 #include "../lib/xalloc.h"
 
 static const char *const verify_usage[] = {
-	"xenstable verify TAG [--dist DIR] [--tarball FILE] [--keyring FILE] [--jobs N]",
+	"xenstable verify TAG [--dist DIR] [--tarball FILE] [--keyring FILE] [--jobs N] [--json]",
 	NULL
 };
 
@@ -51,12 +51,13 @@ static int keyring_fingerprints(struct gpg_ctx *g, struct strvec *fprs)
 int cmd_verify(int argc, const char **argv, struct xs_ctx *ctx)
 {
 	const char *dist = NULL, *tarball = NULL, *keyring = NULL;
-	int jobs = 0;
+	int jobs = 0, json = 0;
 	struct option opts[] = {
 		OPT_STRING_("dist", 0, &dist, "DIR", "release directories to check (default: dist)"),
 		OPT_STRING_("tarball", 0, &tarball, "FILE", "prove this .tar.gz/.tar.xz/.tar.lz is the tag"),
 		OPT_STRING_("keyring", 0, &keyring, "FILE", "trust exactly the keys in FILE (instead of MAINTAINERS)"),
 		OPT_INT_("jobs", 'j', &jobs, "N", "compression threads when rebuilding"),
+		OPT_BOOL_("json", 0, &json, "one JSON object: checks, fingerprint, XSAs"),
 		OPT_END_(),
 	};
 	struct verify_opts o;
@@ -73,6 +74,8 @@ int cmd_verify(int argc, const char **argv, struct xs_ctx *ctx)
 		return PARSE_OPT_EXIT(argc);
 	if (argc != 1)
 		return error_usage("name one tag (see --help)");
+	if (json)
+		xs_json = 1;
 	memset(&bs, 0, sizeof(bs));
 	memset(&m, 0, sizeof(m));
 	memset(&src, 0, sizeof(src));
@@ -114,6 +117,7 @@ int cmd_verify(int argc, const char **argv, struct xs_ctx *ctx)
 	o.dist = dist;
 	o.tarball = tarball;
 	o.jobs = jobs;
+	o.json = xs_json;
 	rc = verify_release(&o);
 out:
 	branches_release(&bs);

@@ -455,28 +455,17 @@ static int run_git_index(struct apply_run *r, const char *index, const char *in,
 			 size_t in_len, struct strbuf *out, struct strbuf *err,
 			 const struct strvec *env, const char *const *argv)
 {
-	struct child_process c;
+	struct strvec all = STRVEC_INIT;
 	int rc;
 
-	git_child_init(&c, r->repo);
 	if (index || r->index_path)
-		strvec_pushf(&c.env, "GIT_INDEX_FILE=%s", index ? index : r->index_path);
-	strvec_pushv(&c.env, r->env.v);
-	strvec_pushv(&c.env, r->qenv.v);
+		strvec_pushf(&all, "GIT_INDEX_FILE=%s", index ? index : r->index_path);
+	strvec_pushv(&all, r->env.v);
+	strvec_pushv(&all, r->qenv.v);
 	if (env)
-		strvec_pushv(&c.env, env->v);
-	strvec_pushv(&c.args, argv);
-	if (in) {
-		c.in = CHILD_IN_BUF;
-		c.in_buf = in;
-		c.in_len = in_len;
-	}
-	rc = run_child(&c);
-	if (out)
-		strbuf_addbuf(out, &c.out_buf);
-	if (err)
-		strbuf_addbuf(err, &c.err_buf);
-	child_release(&c);
+		strvec_pushv(&all, env->v);
+	rc = git_run(r->repo, &all, in, in_len, out, err, argv);
+	strvec_clear(&all);
 	return rc;
 }
 
@@ -530,23 +519,7 @@ static int load_index(struct apply_run *r)
 static int repo_git(const struct git_repo *repo, const char *in, size_t in_len,
 		    struct strbuf *out, struct strbuf *err, const char *const *argv)
 {
-	struct child_process c;
-	int rc;
-
-	git_child_init(&c, repo);
-	strvec_pushv(&c.args, argv);
-	if (in) {
-		c.in = CHILD_IN_BUF;
-		c.in_buf = in;
-		c.in_len = in_len;
-	}
-	rc = run_child(&c);
-	if (out)
-		strbuf_addbuf(out, &c.out_buf);
-	if (err)
-		strbuf_addbuf(err, &c.err_buf);
-	child_release(&c);
-	return rc;
+	return git_run(repo, NULL, in, in_len, out, err, argv);
 }
 
 int apply_item_message(const struct git_repo *repo, const struct apply_item *it,

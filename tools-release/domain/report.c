@@ -1,6 +1,7 @@
 #include "compat.h"
 #include "report.h"
 #include "branch.h"
+#include "bundle-store.h"
 #include "date.h"
 #include "fs.h"
 #include "json.h"
@@ -324,44 +325,56 @@ static void releases(const struct report_opts *o, struct strbuf *h)
 	strbuf_addstr(h, "</tbody></table>\n");
 }
 
+/* The bundles this repository has verified (backports/seen.json). */
 static void bundles(const struct report_opts *o, struct strbuf *h)
 {
-	struct strvec branches = STRVEC_INIT;
-	char *dir = path_join(o->maint_root, "backports");
-	size_t i, n = 0;
+	struct bundle_store bs;
+	size_t i;
 
-	strbuf_addstr(h, "<ul id=\"bundles\">\n");
-	if (is_dir(dir) && !list_dir(dir, &branches)) {
-		for (i = 0; i < branches.nr; i++) {
-			struct strvec files = STRVEC_INIT;
-			char *bdir = path_join(dir, branches.v[i]);
-			size_t k;
-			int ma, mi;
-
-			if (parse_major_minor(branches.v[i], &ma, &mi) || list_dir(bdir, &files)) {
-				free(bdir);
-				strvec_clear(&files);
-				continue;
-			}
-			for (k = 0; k < files.nr; k++) {
-				if (!ends_with(files.v[k], ".tar.gz") && !ends_with(files.v[k], ".tar.gz.gpg"))
-					continue;
-				strbuf_addf(h, "<li data-branch=\"%s\">%s: <code>", branches.v[i],
-					    branches.v[i]);
-				html_escape(h, files.v[k]);
-				strbuf_addf(h, "</code>%s</li>\n", ends_with(files.v[k], ".gpg") ?
-					    " (encrypted to named recipients)" : "");
-				n++;
-			}
-			strvec_clear(&files);
-			free(bdir);
-		}
+	memset(&bs, 0, sizeof(bs));
+	if (bundle_store_load(&bs, o->maint_root)) {
+		strbuf_addstr(h, "<p class=\"muted\">backports/seen.json cannot be read.</p>\n");
+		return;
 	}
-	if (!n)
-		strbuf_addstr(h, "<li class=\"muted\">none</li>\n");
-	strbuf_addstr(h, "</ul>\n");
-	strvec_clear(&branches);
-	free(dir);
+	strbuf_addstr(h, "<table id=\"bundles\">\n<thead><tr><th>branch</th><th>XSAs</th>"
+		      "<th>bundle</th><th>producer</th><th>embargo (UTC)</th><th>file</th></tr>"
+		      "</thead>\n<tbody>\n");
+	for (i = 0; i < bs.nr; i++) {
+		const struct bundle_record *r = &bs.v[i];
+		const struct bundle_record *top = bundle_store_highest(&bs, r->id);
+		size_t k;
+
+		strbuf_addf(h, "<tr data-branch=\"%s\"><td>", r->branch ? r->branch : "");
+		html_escape(h, r->branch);
+		strbuf_addstr(h, "</td><td>");
+		for (k = 0; k < r->nr_xsas; k++)
+			strbuf_addf(h, "%sXSA-%d", k ? ", " : "", r->xsas[k]);
+		strbuf_addf(h, "</td><td><code>%.8s</code> r%ld%s</td><td>", r->id, r->revision,
+			    top && top->revision > r->revision ? " <span class=\"muted\">"
+			    "(superseded)</span>" : "");
+		html_escape(h, r->producer);
+		strbuf_addstr(h, "</td><td>");
+		if (r->embargo_until) {
+			char d[32];
+
+			date_format_short(r->embargo_until, d);
+			strbuf_addf(h, "%s%s", d, r->embargo_until > o->date ?
+				    " <span class=\"st-embargoed\">embargoed</span>" : "");
+		} else {
+			strbuf_addstr(h, "public");
+		}
+		strbuf_addstr(h, "</td><td>");
+		if (r->file) {
+			strbuf_addstr(h, "<code>");
+			html_escape(h, r->file);
+			strbuf_addstr(h, "</code>");
+		}
+		strbuf_addf(h, "%s</td></tr>\n", r->encrypted ? " (encrypted)" : "");
+	}
+	if (!bs.nr)
+		strbuf_addstr(h, "<tr><td colspan=\"6\" class=\"muted\">none</td></tr>\n");
+	strbuf_addstr(h, "</tbody></table>\n");
+	bundle_store_release(&bs);
 }
 
 int report_write(const struct report_opts *o)

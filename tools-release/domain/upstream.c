@@ -159,31 +159,20 @@ struct replay {
 static int rgit(struct replay *rp, const char *in, size_t in_len, struct strbuf *out,
 		const struct strvec *env, const char *const *argv)
 {
-	struct child_process c;
+	struct strvec all = STRVEC_INIT;
+	struct strbuf err = STRBUF_INIT;
 	int rc;
 
-	git_child_init(&c, &rp->repo);
-	strvec_pushf(&c.env, "GIT_INDEX_FILE=%s", rp->index);
+	strvec_pushf(&all, "GIT_INDEX_FILE=%s", rp->index);
 	if (env)
-		strvec_pushv(&c.env, env->v);
-	strvec_pushv(&c.args, argv);
-	if (in) {
-		c.in = CHILD_IN_BUF;
-		c.in_buf = in;
-		c.in_len = in_len;
-	}
-	rc = run_child(&c);
+		strvec_pushv(&all, env->v);
+	rc = git_run(&rp->repo, &all, in, in_len, out, &err, argv);
 	if (rc > 0) {
-		struct strbuf e = STRBUF_INIT;
-
-		strbuf_addbuf(&e, &c.err_buf);
-		strbuf_trim(&e);
-		rc = error_env("git %s failed: %s", argv[0], e.buf);
-		strbuf_release(&e);
-	} else if (!rc && out) {
-		strbuf_addbuf(out, &c.out_buf);
+		strbuf_trim(&err);
+		rc = error_env("git %s failed: %s", argv[0], err.buf);
 	}
-	child_release(&c);
+	strvec_clear(&all);
+	strbuf_release(&err);
 	return rc;
 }
 

@@ -14,9 +14,26 @@
 
 #include <ctype.h>
 
+/*
+ * What verify found, printed as it goes (text) or gathered and printed at
+ * the end as one JSON object (--json).
+ */
+struct vcheck {
+	char *name;
+	int ok;
+	char *detail;
+	struct strvec notes;
+};
+
 struct tally {
 	int failed;
-	char *first;	/* the first thing that failed */
+	char *first;		/* the first thing that failed */
+	int json;
+	struct vcheck *v;
+	size_t nr, alloc;
+	struct strvec xsas;	/* "N\ttitle" */
+	char *xsa_note;		/* why XSAs are not listed, or NULL */
+	char fpr[GPG_FPR_LEN + 1];
 };
 
 static void result(struct tally *t, int ok, const char *what, const char *fmt, ...)
@@ -30,12 +47,107 @@ static void result(struct tally *t, int ok, const char *what, const char *fmt, .
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	printf("  %s %-10s %s\n", ok ? "ok  " : "FAIL", what, msg);
+	if (t->json) {
+		struct vcheck *c;
+
+		ALLOC_GROW(t->v, t->nr + 1, t->alloc);
+		c = &t->v[t->nr++];
+		c->name = xstrdup(what);
+		c->ok = ok;
+		c->detail = xstrdup(msg);
+		strvec_init(&c->notes);
+	} else {
+		printf("  %s %-10s %s\n", ok ? "ok  " : "FAIL", what, msg);
+	}
 	if (!ok) {
 		t->failed++;
 		if (!t->first)
 			t->first = xstrfmt("%s: %s", what, msg);
 	}
+}
+
+/* A detail under the last result. */
+static void note(struct tally *t, const char *fmt, ...) XS_PRINTF(2, 3);
+
+static void note(struct tally *t, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (!t->json)
+		printf("             %s\n", msg);
+	else if (t->nr)
+		strvec_push(&t->v[t->nr - 1].notes, msg);
+}
+
+static void tally_release(struct tally *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->nr; i++) {
+		free(t->v[i].name);
+		free(t->v[i].detail);
+		strvec_clear(&t->v[i].notes);
+	}
+	free(t->v);
+	free(t->first);
+	free(t->xsa_note);
+	strvec_clear(&t->xsas);
+}
+
+static void tally_json(const struct tally *t, const char *tag, const char *commit)
+{
+	struct json_writer w;
+	struct strbuf out = STRBUF_INIT;
+	size_t i, k;
+
+	jw_init(&w, 1);
+	jw_obj_begin(&w);
+	jw_kv_str(&w, "tag", tag);
+	jw_kv_str(&w, "commit", commit);
+	jw_kv_str(&w, "fingerprint", t->fpr[0] ? t->fpr : NULL);
+	jw_kv_bool(&w, "passed", !t->failed);
+	jw_key(&w, "checks");
+	jw_arr_begin(&w);
+	for (i = 0; i < t->nr; i++) {
+		jw_obj_begin(&w);
+		jw_kv_str(&w, "check", t->v[i].name);
+		jw_kv_bool(&w, "ok", t->v[i].ok);
+		jw_kv_str(&w, "detail", t->v[i].detail);
+		if (t->v[i].notes.nr) {
+			jw_key(&w, "notes");
+			jw_arr_begin(&w);
+			for (k = 0; k < t->v[i].notes.nr; k++)
+				jw_str(&w, t->v[i].notes.v[k]);
+			jw_arr_end(&w);
+		}
+		jw_obj_end(&w);
+	}
+	jw_arr_end(&w);
+	if (t->xsa_note) {
+		jw_kv_null(&w, "xsas");
+		jw_kv_str(&w, "xsas_note", t->xsa_note);
+	} else {
+		jw_key(&w, "xsas");
+		jw_arr_begin(&w);
+		for (i = 0; i < t->xsas.nr; i++) {
+			const char *tab = strchr(t->xsas.v[i], '\t');
+
+			jw_obj_begin(&w);
+			jw_kv_int(&w, "xsa", atoll(t->xsas.v[i]));
+			jw_kv_str(&w, "title", tab && tab[1] ? tab + 1 : NULL);
+			jw_obj_end(&w);
+		}
+		jw_arr_end(&w);
+	}
+	jw_obj_end(&w);
+	jw_finish(&w, &out);
+	fwrite(out.buf, 1, out.len, stdout);
+	jw_release(&w);
+	strbuf_release(&out);
 }
 
 /* "RELEASE-4.19.3" -> the branch it belongs to, and "4.19.3". */
@@ -87,7 +199,8 @@ static int check_signature(const struct verify_opts *o, const struct branch *b,
 				pinned = 1;
 		}
 		result(ty, 1, "signature", "good signature by %s", t->sig.uid ? t->sig.uid : "?");
-		printf("             Primary key fingerprint: %s\n", f.buf);
+		note(ty, "Primary key fingerprint: %s", f.buf);
+		snprintf(ty->fpr, sizeof(ty->fpr), "%s", t->sig.primary_fpr);
 		result(ty, pinned, "pinned", pinned ?
 		       "that fingerprint is pinned %s" :
 		       "that fingerprint is NOT pinned %s; compare it with the project's",
@@ -119,22 +232,22 @@ static int check_signature(const struct verify_opts *o, const struct branch *b,
 	return 0;
 }
 
-static void list_differences(const struct tarball_verdict *v)
+static void list_differences(struct tally *ty, const struct tarball_verdict *v)
 {
 	size_t i, shown = 0;
 
 	for (i = 0; i < v->only_in_file.nr && shown < 20; i++, shown++)
-		printf("             only in the tarball: %s\n", v->only_in_file.v[i]);
+		note(ty, "only in the tarball: %s", v->only_in_file.v[i]);
 	for (i = 0; i < v->only_in_ref.nr && shown < 20; i++, shown++)
-		printf("             only in the tag:     %s\n", v->only_in_ref.v[i]);
+		note(ty, "only in the tag:     %s", v->only_in_ref.v[i]);
 	for (i = 0; i < v->differ.nr && shown < 20; i++, shown++)
-		printf("             differs:             %s\n", v->differ.v[i]);
+		note(ty, "differs:             %s", v->differ.v[i]);
 	if (v->mtime_differs)
-		printf("             %zu entries have another modification time\n", v->mtime_differs);
+		note(ty, "%zu entries have another modification time", v->mtime_differs);
 	if (v->entries_equal)
-		printf("             same files and contents; only tar headers differ\n");
+		note(ty, "same files and contents; only tar headers differ");
 	if (v->only_in_file.nr + v->only_in_ref.nr + v->differ.nr > shown)
-		printf("             ... and %zu more\n",
+		note(ty, "... and %zu more",
 		       v->only_in_file.nr + v->only_in_ref.nr + v->differ.nr - shown);
 }
 
@@ -155,7 +268,7 @@ static void check_tarball(const struct verify_opts *o, const struct tarball_sour
 		result(ty, 0, name, "is damaged: it does not decompress");
 	} else if (!v.tar_match) {
 		result(ty, 0, name, "its tar stream is NOT the tag's git archive stream");
-		list_differences(&v);
+		list_differences(ty, &v);
 	} else if (want_tar && strcmp(want_tar, v.file.tar_sha256)) {
 		result(ty, 0, name, "tar_sha256 %s differs from release.json's %s",
 		       v.file.tar_sha256, want_tar);
@@ -259,14 +372,17 @@ static void check_dist(const struct verify_opts *o, const char *dir, const struc
 		free(l);
 	}
 	xsas = json_get(v, "xsas");
-	printf("  XSAs in this release: %s\n", json_array_len(xsas) ? "" : "none");
+	if (!ty->json)
+		printf("  XSAs in this release: %s\n", json_array_len(xsas) ? "" : "none");
 	for (i = 0; i < json_array_len(xsas); i++) {
 		yajl_val x = json_array_at(xsas, i);
 		long long num = 0;
 		const char *title = json_get_string(x, "title");
 
 		json_get_int(x, "xsa", &num);
-		printf("    XSA-%lld%s%s\n", num, title && *title ? ": " : "", title ? title : "");
+		strvec_pushf(&ty->xsas, "%lld\t%s", num, title ? title : "");
+		if (!ty->json)
+			printf("    XSA-%lld%s%s\n", num, title && *title ? ": " : "", title ? title : "");
 	}
 out:
 	json_free(v);
@@ -288,7 +404,7 @@ static int cmp_int(const void *a, const void *b)
 
 /* XSAs named by commits between the previous release and this one. */
 static void list_xsas_from_history(const struct verify_opts *o, const struct branch *b,
-				   const struct tag_info *t)
+				   const struct tag_info *t, struct tally *ty)
 {
 	struct strbuf out = STRBUF_INIT;
 	char *prev = NULL, *parent = xstrfmt("%s^", t->object), *range;
@@ -298,7 +414,9 @@ static void list_xsas_from_history(const struct verify_opts *o, const struct bra
 	size_t nr = 0, i;
 
 	if (!b || release_last_tag(o->src, b, parent, &prev, &point, pc, &when)) {
-		printf("  XSAs in this release: not listed (no earlier release on its branch)\n");
+		ty->xsa_note = xstrdup("not listed (no earlier release on its branch)");
+		if (!ty->json)
+			printf("  XSAs in this release: %s\n", ty->xsa_note);
 		free(parent);
 		return;
 	}
@@ -325,10 +443,15 @@ static void list_xsas_from_history(const struct verify_opts *o, const struct bra
 		}
 	}
 	qsort(nums, nr, sizeof(nums[0]), cmp_int);
-	printf("  XSAs in this release (from the commits since %s):%s", prev, nr ? "" : " none");
 	for (i = 0; i < nr; i++)
-		printf(" XSA-%d", nums[i]);
-	printf("\n");
+		strvec_pushf(&ty->xsas, "%d\t", nums[i]);
+	if (!ty->json) {
+		printf("  XSAs in this release (from the commits since %s):%s", prev,
+		       nr ? "" : " none");
+		for (i = 0; i < nr; i++)
+			printf(" XSA-%d", nums[i]);
+		printf("\n");
+	}
 	strbuf_release(&out);
 	free(range);
 	free(prev);
@@ -338,21 +461,26 @@ static void list_xsas_from_history(const struct verify_opts *o, const struct bra
 int verify_release(const struct verify_opts *o)
 {
 	struct tag_info t;
-	struct tally ty = { 0, NULL };
+	struct tally ty;
 	struct tarball_source ts;
 	char *version = NULL, *prefix = NULL, *dir = NULL;
 	const struct branch *b = tag_branch(o, &version);
 	int rc, env_rc;
 
 	memset(&ts, 0, sizeof(ts));
+	memset(&ty, 0, sizeof(ty));
+	strvec_init(&ty.xsas);
+	ty.json = o->json;
 	rc = tag_read(o->src, o->tag, &t);
 	if (rc) {
 		free(version);
+		tally_release(&ty);
 		if (rc == 1)
 			return error_input("no tag %s in the source repository", o->tag);
 		return rc;
 	}
-	printf("Verifying %s (commit %.12s)\n", o->tag, t.object);
+	if (!ty.json)
+		printf("Verifying %s (commit %.12s)\n", o->tag, t.object);
 	if (strcmp(t.type, "commit"))
 		result(&ty, 0, "tag", "%s tags a %s, not a commit", o->tag, t.type);
 	env_rc = check_signature(o, b, &t, &ty);
@@ -378,23 +506,28 @@ int verify_release(const struct verify_opts *o)
 	if (dir)
 		check_dist(o, dir, &t, &ts, &ty);
 	else
-		list_xsas_from_history(o, b, &t);
+		list_xsas_from_history(o, b, &t, &ty);
 	if (o->tarball)
 		check_tarball(o, &ts, o->tarball, 0, NULL, NULL, &ty);
-	if (!dir && !o->tarball)
+	if (!dir && !o->tarball && !ty.json)
 		printf("  (no release directory and no --tarball given: only the tag was checked)\n");
 done:
+	if (ty.json)
+		tally_json(&ty, o->tag, t.object);
 	if (env_rc) {
-		printf("%s: NOT VERIFIED: gpg could not run\n", o->tag);
+		if (!ty.json)
+			printf("%s: NOT VERIFIED: gpg could not run\n", o->tag);
 		rc = env_rc;
 	} else if (ty.failed) {
-		printf("%s: %d check(s) FAILED\n", o->tag, ty.failed);
+		if (!ty.json)
+			printf("%s: %d check(s) FAILED\n", o->tag, ty.failed);
 		rc = error_input("%s does not verify: %s", o->tag, ty.first);
 	} else {
-		printf("%s: all checks passed\n", o->tag);
+		if (!ty.json)
+			printf("%s: all checks passed\n", o->tag);
 		rc = 0;
 	}
-	free(ty.first);
+	tally_release(&ty);
 	free(version);
 	free(prefix);
 	free(dir);

@@ -34,6 +34,7 @@ struct verify_opts {
 	const char *dist;			/* a directory of releases, or NULL */
 	const char *tarball;			/* a tarball to prove, or NULL */
 	int jobs;
+	int json;			/* one JSON object on stdout */
 };
 
 /* 0 when everything checked passed; -XS_INPUT naming the first failure. */

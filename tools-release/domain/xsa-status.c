@@ -3,6 +3,7 @@
  */
 #include "compat.h"
 #include "xsa-status.h"
+#include "bundle-store.h"
 #include "xsa-commits.h"
 #include "xsa-store.h"
 #include "xsa.h"
@@ -30,12 +31,8 @@ const char *xsa_state_name(enum xsa_state s)
 int xsa_backport_lookup(const char *repo_root, int xsa, const struct branch *b,
 			struct strbuf *what)
 {
-	/* No bundles exist yet: nothing covers anything. */
-	(void)repo_root;
-	(void)xsa;
-	(void)b;
-	(void)what;
-	return 0;
+	/* A kept, current bundle from a predisclosure member (bundle-store.h). */
+	return bundle_backport_lookup(repo_root, xsa, b->name, what);
 }
 
 void xsa_matrix_release(struct xsa_matrix *m)
@@ -649,8 +646,10 @@ int xsa_status_compute(const struct xsa_status_opts *o, struct xsa_matrix *m)
 		}
 		show[nshow++] = i;
 	}
-	rc = xsa_commits_fill(&c, o->src);
-	if (!rc)
+	/* With no advisory to look for, reading the history would be wasted. */
+	if (o->store->nr)
+		rc = xsa_commits_fill(&c, o->src);
+	if (!rc && o->store->nr)
 		rc = collect_patch_ids(o, &p);
 	if (rc)
 		goto out;

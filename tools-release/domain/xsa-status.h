@@ -104,8 +104,9 @@ static inline struct xsa_cell *xsa_matrix_cell(const struct xsa_matrix *m, size_
  * Hook for backport bundles (predisclosure members' backports for
  * branches out of security support): when a bundle in the maintenance
  * repository covers XSA xsa on branch b, describe it in what and return
- * 1.  Bundles do not exist yet in xenstable, so this returns 0; the
- * bundle work fills it in and the matrix shows backport-available.
+ * 1: a bundle kept in backports/<branch>/ and recorded in
+ * backports/seen.json as the highest revision of its id
+ * (bundle_backport_lookup() in bundle-store.h).
  */
 int xsa_backport_lookup(const char *repo_root, int xsa, const struct branch *b,
 			struct strbuf *what);

@@ -619,6 +619,12 @@ int gpg_encrypt(struct gpg_ctx *g, const struct strvec *recipients,
 int gpg_decrypt(struct gpg_ctx *g, const void *data, size_t len,
 		struct strbuf *out, const char *origin)
 {
+	return gpg_decrypt_limited(g, data, len, out, origin, 0);
+}
+
+int gpg_decrypt_limited(struct gpg_ctx *g, const void *data, size_t len,
+			struct strbuf *out, const char *origin, size_t max)
+{
 	struct gpg_run r;
 	int rc = run_start(&r, g);
 
@@ -628,8 +634,12 @@ int gpg_decrypt(struct gpg_ctx *g, const void *data, size_t len,
 	r.c.in = CHILD_IN_BUF;
 	r.c.in_buf = data;
 	r.c.in_len = len;
+	if (max)
+		r.c.max_output = max + 1;
 	rc = run_finish(&r);
-	if (rc >= 0) {
+	if (rc >= 0 && max && r.c.out_buf.len > max) {
+		rc = error_input("%s: decrypts to more than %zu bytes; refusing it", origin, max);
+	} else if (rc >= 0) {
 		struct strbuf args = STRBUF_INIT, keys = STRBUF_INIT;
 		size_t pos = 0, n;
 		const char *line;

@@ -22,6 +22,11 @@ test_expect_success 'release --due: 4.19 and 4.18 have changes and a month-old t
 	test_grep "^  4.19   not due  1 commit(s) since RELEASE-4.19.2; next monthly release from 2025-06-13" due2
 '
 
+test_expect_success 'release --due --json' '
+	"$XENSTABLE" -C "$MAINT" --json release --due --date "$D" >due.json &&
+	python3 -c "import json,sys; d=json.load(open(sys.argv[1])); b={x[\"branch\"]: x for x in d[\"branches\"]}; assert b[\"4.19\"][\"due\"] and not b[\"4.20\"][\"due\"] and b[\"4.19\"][\"last_release\"] == \"RELEASE-4.19.2\", d" due.json
+'
+
 test_expect_success 'an advisory for every branch that nobody applied yet' '
 	make_xsa 950 "xen-unstable - Xen 4.17.x" "xen/memory: avoid overflow in increase_reservation" \
 		hypervisor/common/memory.c \

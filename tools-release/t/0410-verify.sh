@@ -16,6 +16,20 @@ test_expect_success 'a good release verifies' '
 	test_grep "all checks passed" v
 '
 
+test_expect_success 'verify --json gives the checks, the fingerprint and the verdict' '
+	xs verify RELEASE-4.19.3 --json >v.json &&
+	python3 - v.json "$RM_KEY" <<-\PY
+	import json, sys
+	v = json.load(open(sys.argv[1]))
+	assert v["passed"] is True and v["tag"] == "RELEASE-4.19.3", v
+	assert v["fingerprint"] == sys.argv[2]
+	names = [c["check"] for c in v["checks"]]
+	assert "signature" in names and "pinned" in names and "SHA256SUMS" in names, names
+	assert all(c["ok"] for c in v["checks"])
+	assert v["xsas"] == []
+	PY
+'
+
 test_expect_success 'a tampered tarball is caught (exit 3) and named' '
 	cp -a "$MAINT/dist" dist-copy &&
 	printf "\001" | dd of=dist-copy/4.19.3/xen-4.19.3.tar.xz bs=1 seek=200 conv=notrunc 2>/dev/null &&

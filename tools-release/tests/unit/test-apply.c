@@ -2,6 +2,7 @@
  * Unit tests for domain/apply.c: patch safety checks, and applying to a
  * scratch repository through a private index.
  */
+#define UNIT_WITH_SHELL
 #include "unit.h"
 #include "apply.h"
 #include "fs.h"
@@ -15,20 +16,7 @@ static char *dir;
 
 static int sh(const char *script)
 {
-	struct child_process c;
-	int rc;
-
-	child_init(&c);
-	strvec_pushl(&c.args, "sh", "-c", script, NULL);
-	c.dir = dir;
-	strvec_pushl(&c.env, "GIT_AUTHOR_NAME=A", "GIT_AUTHOR_EMAIL=a@example.org",
-		     "GIT_COMMITTER_NAME=C", "GIT_COMMITTER_EMAIL=c@example.org",
-		     "GIT_CONFIG_NOSYSTEM=1", "HOME=/nonexistent", NULL);
-	rc = run_child(&c);
-	if (rc)
-		printf("# script failed (%d): %s\n", rc, c.err_buf.buf);
-	child_release(&c);
-	return rc;
+	return unit_sh(dir, script);
 }
 
 static int strvec_grep(const struct strvec *sv, const char *needle)

@@ -1,6 +1,7 @@
 /*
  * Unit tests for lib/git.c and lib/lock.c on a scratch repository.
  */
+#define UNIT_WITH_SHELL
 #include "unit.h"
 #include "git.h"
 #include "fs.h"
@@ -16,22 +17,7 @@ static char *dir;
 
 static int sh(const char *script)
 {
-	struct child_process c;
-	int rc;
-
-	child_init(&c);
-	strvec_pushl(&c.args, "sh", "-c", script, NULL);
-	c.dir = dir;
-	strvec_pushl(&c.env, "GIT_AUTHOR_NAME=A", "GIT_AUTHOR_EMAIL=a@example.org",
-		     "GIT_COMMITTER_NAME=C", "GIT_COMMITTER_EMAIL=c@example.org",
-		     "GIT_AUTHOR_DATE=2026-01-01T00:00:00Z",
-		     "GIT_COMMITTER_DATE=2026-01-01T00:00:00Z", "GIT_CONFIG_NOSYSTEM=1",
-		     "HOME=/nonexistent", NULL);
-	rc = run_child(&c);
-	if (rc)
-		printf("# script failed (%d): %s\n", rc, c.err_buf.buf);
-	child_release(&c);
-	return rc;
+	return unit_sh(dir, script);
 }
 
 static int count_entries(const struct git_tree_entry *e, void *data)

@@ -44,6 +44,34 @@ static void unit_report(int ok, const char *what, const char *file, int line)
 		printf("#   got: %lld, expected: %lld\n", a_, b_);		\
 } while (0)
 
+#ifdef UNIT_WITH_SHELL
+#include "run-command.h"
+
+/*
+ * Run a shell script in dir with a fixed git identity and dates (for
+ * tests that set up scratch repositories).  Returns its exit status.
+ */
+static int unit_sh(const char *dir, const char *script)
+{
+	struct child_process c;
+	int rc;
+
+	child_init(&c);
+	strvec_pushl(&c.args, "sh", "-c", script, NULL);
+	c.dir = dir;
+	strvec_pushl(&c.env, "GIT_AUTHOR_NAME=A", "GIT_AUTHOR_EMAIL=a@example.org",
+		     "GIT_COMMITTER_NAME=C", "GIT_COMMITTER_EMAIL=c@example.org",
+		     "GIT_AUTHOR_DATE=2026-01-01T00:00:00Z",
+		     "GIT_COMMITTER_DATE=2026-01-01T00:00:00Z", "GIT_CONFIG_NOSYSTEM=1",
+		     "HOME=/nonexistent", NULL);
+	rc = run_child(&c);
+	if (rc)
+		printf("# script failed (%d): %s\n", rc, c.err_buf.buf);
+	child_release(&c);
+	return rc;
+}
+#endif
+
 static int unit_done(void)
 {
 	printf("# passed %d failed %d\n", unit_n - unit_failed, unit_failed);
