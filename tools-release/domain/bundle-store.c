@@ -306,6 +306,7 @@ int bundle_keep(struct bundle_store *s, const struct bundle *b, int64_t now, cha
 		if (rc)
 			goto out;
 	}
+	crash_point("bundle-keep");
 	bundle_store_add(s, b, rel, now);
 	rc = bundle_store_save(s);
 	if (!rc) {
