@@ -3,7 +3,8 @@
 # the project's own inputs: the sample advisories and their patches, the
 # branch files, MAINTAINERS, the upstream plan, SUPPORT.md, the version
 # Makefile, ABI baselines; mails, mboxes, tarballs and meta.json made
-# from them with the real tools (xenstable itself for meta.json).
+# from them with the real tools (xenstable itself for meta.json); bundles
+# from what t/0500-bundle.sh leaves (see the end).
 #
 #   fuzz/make-corpus.sh [XENSTABLE]
 #
@@ -17,11 +18,11 @@ XS=${1:-$TOOLS/xenstable}
 C=$TOOLS/fuzz/corpus
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-export LC_ALL=C TZ=UTC GIT_CONFIG_NOSYSTEM=1 HOME=$tmp
+export LC_ALL=C TZ=UTC GIT_CONFIG_NOSYSTEM=1 HOME=$tmp XENSTABLE_NOW="2026-11-21 12:00"
 
-rm -rf "$C"
 for t in advisory range mime mbox intake xsa-json meta patch commit branch cfg \
 	 maintainers gpg-status plan support version apply-state abi-baseline tar; do
+	rm -rf "${C:?}/$t"
 	mkdir -p "$C/$t"
 done
 S=$ROOT/xsa/samples
@@ -162,5 +163,22 @@ cp "$tmp/x.tar" "$C/tar/plain"
 gzip -9n <"$tmp/x.tar" >"$C/tar/gz"
 xz -9 <"$tmp/x.tar" >"$C/tar/xz"
 if command -v lzip >/dev/null 2>&1; then lzip -9 <"$tmp/x.tar" >"$C/tar/lz"; fi
+
+# Bundles need members, keys and a producer: the seeds come from what
+# t/0500-bundle.sh makes (run it with XS_TEST_KEEP=1 first); without
+# that trash the committed seeds stay as they are.
+B=$TOOLS/t/trash/0500-bundle
+if [ -f "$B/from-dir.tar.gz" ]; then
+	rm -rf "$C/bundle" "$C/bundle-manifest" "$C/bundle-seen"
+	mkdir -p "$C/bundle" "$C/bundle-manifest" "$C/bundle-seen"
+	# the bundle target reads a selector byte: 0 tar, 1 tar.gz, 2 bundle_parse
+	{ printf '\000'; gzip -dc "$B/from-dir.tar.gz"; } >"$C/bundle/tar"
+	{ printf '\001'; cat "$B/from-dir.tar.gz"; } >"$C/bundle/tgz"
+	{ printf '\002'; cat "$B/r1.tar.gz"; } >"$C/bundle/parse"
+	cp "$B/manifest.json" "$C/bundle-manifest/r1"
+	tar -xzOf "$B/from-dir.tar.gz" manifest.json >"$C/bundle-manifest/from-dir"
+	cp "$B/pmaint/backports/seen.json" "$C/bundle-seen/producer"
+	cp "$B/rmaint/backports/seen.json" "$C/bundle-seen/receiver"
+fi
 
 du -sh "$C"
