@@ -17,6 +17,10 @@ test_expect_success 'set up: a small maintenance repository, keys, the reference
 	XSA_KEY=$(xsa_make_key) &&
 	OTHER_KEY=$(make_key "Someone Else" else@example.org) &&
 	trust_key maint-template "$XSA_KEY" advisory &&
+	mkdir -p maint-template/backports/members &&
+	export_key "$OTHER_KEY" >maint-template/backports/members/producer.asc &&
+	trust_key maint-template "$OTHER_KEY" backport producer &&
+	(cd maint-template && git add -A && git commit -q -m "a bundle member") &&
 	trust_key "$TRASH/ref/maint" "$XSA_KEY" advisory &&
 	echo "$XSA_KEY" >xsa-key && echo "$OTHER_KEY" >other-key
 '
