@@ -716,10 +716,22 @@ static int keep_for_person(const struct git_repo *src, struct xa_plan *plan,
 {
 	struct apply_kept kept;
 	char *base = xa_worktree_path(src, plan->branch), *parent = path_dirname(base);
-	char *dir = xstrdup(base);
+	char *dir = xstrdup(base), *state = xa_state_path(src);
 	size_t i;
 	int rc = mkdir_p(parent, 0755);
 
+	/*
+	 * Without a saved state nobody works in one of our worktrees: what is
+	 * there was left by a run killed before it saved its state.
+	 */
+	for (i = 1; !rc && !path_exists(state) && i < 100; i++) {
+		char *old = i == 1 ? xstrdup(base) : xstrfmt("%s-%zu", base, i);
+
+		if (path_exists(old))
+			apply_remove_worktree(src, old);
+		free(old);
+	}
+	free(state);
 	/* A worktree of an earlier conflict may still be there (--continue). */
 	for (i = 2; path_exists(dir) && i < 100; i++) {
 		free(dir);
@@ -742,6 +754,7 @@ static int keep_for_person(const struct git_repo *src, struct xa_plan *plan,
 	plan->kept_clean = kept.clean;
 	memcpy(plan->tip, run->tip, sizeof(plan->tip));
 	apply_kept_release(&kept);
+	crash_point("xa-kept");
 	rc = state_save(src, plan);
 	if (rc)
 		apply_remove_worktree(src, plan->worktree);
@@ -1230,6 +1243,13 @@ int xa_state_load(const struct git_repo *src, struct xa_plan *plan)
 
 /* ---- a person's worktree: continue and abort ------------------------------ */
 
+static int moved_error(const struct xa_plan *plan, const char *now)
+{
+	return error_env("%s moved since the apply began (it was %.12s, it is %.12s); "
+			 "run 'xenstable xsa apply --abort' and apply again", plan->target,
+			 plan->base[0] ? plan->base : "absent", now ? now : "absent");
+}
+
 int xa_continue(const struct xa_opts *o, struct xa_plan *plan)
 {
 	struct apply_run run;
@@ -1240,21 +1260,25 @@ int xa_continue(const struct xa_opts *o, struct xa_plan *plan)
 	char now[GIT_MAX_HEXSZ + 1] = "", oid[GIT_MAX_HEXSZ + 1], group[32];
 	char *old_wt;
 	size_t i;
-	int rc, at;
+	int rc, at, moved;
 
 	for (i = 0; i < plan->nr && !e; i++)
 		if (plan->e[i].outcome == XA_CONFLICT)
 			e = &plan->e[i];
 	if (!e || e->failed >= e->nr)
 		return error_input("the apply state names no conflicting patch");
-	/* The target must still be where the work began. */
+	/*
+	 * The target must still be where the work began, unless an earlier
+	 * --continue moved it and was killed before it cleaned up: the work
+	 * is then redone without moving anything (its commits are the same,
+	 * dates come from the plan) and compared with where the target is.
+	 */
 	at = git_resolve_commit(o->src, plan->target, now);
 	if (at < 0)
 		return at;
-	if (strcmp(at ? "" : now, plan->base))
-		return error_env("%s moved since the apply began (it was %.12s, it is %.12s); "
-				 "run 'xenstable xsa apply --abort' and apply again", plan->target,
-				 plan->base[0] ? plan->base : "absent", at ? "absent" : now);
+	moved = strcmp(at ? "" : now, plan->base) != 0;
+	if (moved && (at || !plan->base[0] || git_is_ancestor(o->src, plan->base, now) != 1))
+		return moved_error(plan, at ? NULL : now);
 	pt = &e->p[e->failed];
 	rc = apply_run_resume(&run, o->src, plan->target, plan->base, plan->tip);
 	if (rc) {
@@ -1262,6 +1286,8 @@ int xa_continue(const struct xa_opts *o, struct xa_plan *plan)
 		return rc;
 	}
 	set_committer_date(&run);
+	if (moved)
+		apply_set_dry_run(&run);
 	/* The adapted commit: the patch's author and message, and a word on it. */
 	memset(&it, 0, sizeof(it));
 	it.path = pt->path;
@@ -1289,8 +1315,21 @@ int xa_continue(const struct xa_opts *o, struct xa_plan *plan)
 	add_items(plan, &run, &im, (size_t)(e - plan->e), e->failed + 1, NULL);
 	old_wt = plan->worktree;
 	plan->worktree = NULL;
-	rc = run_plan(o, plan, &run, &im, 1);
+	rc = run_plan(o, plan, &run, &im, !moved);
+	if (moved) {
+		if (!rc && !strcmp(run.tip, now)) {
+			say("%s is already where this --continue takes it (an interrupted run moved "
+			    "it); cleaning up", plan->target);
+			plan->moved = 1;
+		} else {
+			/* Someone else's commits: nothing is touched. */
+			rc = moved_error(plan, now);
+			plan->worktree = old_wt;
+			goto out;
+		}
+	}
 	if (!rc) {
+		crash_point("xa-continue-done");
 		/* Done: the person's worktree has served. */
 		apply_remove_worktree(o->src, old_wt);
 		state_remove(o->src);
@@ -1303,6 +1342,7 @@ int xa_continue(const struct xa_opts *o, struct xa_plan *plan)
 		/* Nothing kept: the worktree and the state stay as they were. */
 		plan->worktree = old_wt;
 	}
+out:
 	map_release(&im);
 	apply_run_release(&run);
 	return rc;

@@ -63,4 +63,55 @@ test_expect_success 'a third run after the kill finds everything in and changes 
 	test_cmp refs-before refs-after
 '
 
+# --keep-worktree / --continue: a maintainer's change in the way of XSA-903.
+conflict_on() {
+	git -C "$1" worktree add -q "$TRASH/co-$2" "stable-$2" &&
+	sed -i "s/if ( op->ref > rd->max_grant_entries )/if ( op->ref > rd->max_grant_entries \&\& op->ref != 0 )/" \
+		"$TRASH/co-$2/hypervisor/common/grant_table.c" &&
+	git -C "$TRASH/co-$2" commit -q -am "hypervisor/grant: always allow reference 0" &&
+	git -C "$1" worktree remove "$TRASH/co-$2"
+}
+fix_by_hand() {
+	sed -i "/^<<<<<<< /,/^>>>>>>> /c\\    if ( op->ref >= rd->max_grant_entries \&\& op->ref != 0 )" \
+		"$(git -C "$1" rev-parse --absolute-git-dir)/xenstable/apply-4.22/hypervisor/common/grant_table.c"
+}
+
+test_expect_success 'the uninterrupted --keep-worktree and --continue' '
+	rm -rf m u && cp -a m0 m && cp -a u0 u && conflict_on u 4.22 &&
+	cp -a u u1 && git -C u1 rev-parse stable-4.22 >base22 &&
+	test_expect_code 1 "$XENSTABLE" -C m --source u xsa apply 4.22 --keep-worktree --date $D >out &&
+	fix_by_hand u &&
+	"$XENSTABLE" -C m --source u xsa apply --continue >out &&
+	git -C u rev-parse stable-4.22 >ref22
+'
+
+test_expect_success 'killed before the state of a kept conflict is saved: no half state; run again' '
+	rm -rf m u && cp -a m0 m && cp -a u1 u &&
+	XENSTABLE_STOP_AT=xa-kept:1 test_expect_code 137 "$XENSTABLE" -C m --source u \
+		xsa apply 4.22 --keep-worktree --date $D >out 2>err &&
+	git -C u rev-parse stable-4.22 >now && test_cmp base22 now &&
+	test_path_is_missing "$(git -C u rev-parse --absolute-git-dir)/xenstable/apply-state.json" &&
+	test_expect_code 1 "$XENSTABLE" -C m --source u xsa apply 4.22 --keep-worktree --date $D >out &&
+	test_path_is_missing "$(git -C u rev-parse --absolute-git-dir)/xenstable/apply-4.22-2" &&
+	git -C u worktree list --porcelain >wts &&
+	test "$(grep -c "^worktree .*/xenstable/apply-" wts)" = 1 &&
+	fix_by_hand u &&
+	"$XENSTABLE" -C m --source u xsa apply --continue >out &&
+	git -C u rev-parse stable-4.22 >now && test_cmp ref22 now
+'
+
+test_expect_success 'killed after --continue moved the branch: running --continue again finishes' '
+	rm -rf m u && cp -a m0 m && cp -a u1 u &&
+	test_expect_code 1 "$XENSTABLE" -C m --source u xsa apply 4.22 --keep-worktree --date $D >out &&
+	fix_by_hand u &&
+	XENSTABLE_STOP_AT=xa-continue-done:1 test_expect_code 137 "$XENSTABLE" -C m --source u \
+		xsa apply --continue >out 2>err &&
+	git -C u rev-parse stable-4.22 >now && test_cmp ref22 now &&
+	"$XENSTABLE" -C m --source u xsa apply --continue >out 2>err &&
+	test_grep "already where this --continue takes it" err &&
+	git -C u rev-parse stable-4.22 >now && test_cmp ref22 now &&
+	test_path_is_missing "$(git -C u rev-parse --absolute-git-dir)/xenstable/apply-state.json" &&
+	test_path_is_missing "$(git -C u rev-parse --absolute-git-dir)/xenstable/apply-4.22"
+'
+
 test_done
