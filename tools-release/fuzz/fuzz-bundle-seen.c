@@ -5,6 +5,12 @@
 
 static char *root, *file;
 
+/* libFuzzer leaves through exit(): take the scratch directory along. */
+static void cleanup(void)
+{
+	remove_tree(root);
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	char *dir;
@@ -15,6 +21,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	root = make_temp_dir("fuzz-seen");
 	if (!root)
 		abort();
+	atexit(cleanup);
 	dir = path_join(root, "backports");
 	if (mkdir_p(dir, 0755))
 		abort();

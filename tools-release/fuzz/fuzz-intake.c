@@ -7,6 +7,12 @@
 
 static char *dir, *file;
 
+/* libFuzzer leaves through exit(): take the scratch directory along. */
+static void cleanup(void)
+{
+	remove_tree(dir);
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
@@ -15,6 +21,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	dir = make_temp_dir("fuzz-intake");
 	if (!dir)
 		abort();
+	atexit(cleanup);
 	file = path_join(dir, "fuzz.eml");
 	return 0;
 }

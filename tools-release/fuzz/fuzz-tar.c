@@ -6,6 +6,12 @@
 
 static char *dir, *file;
 
+/* libFuzzer leaves through exit(): take the scratch directory along. */
+static void cleanup(void)
+{
+	remove_tree(dir);
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
@@ -14,6 +20,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	dir = make_temp_dir("fuzz-tar");
 	if (!dir)
 		abort();
+	atexit(cleanup);
 	file = path_join(dir, "xen.tar");
 	return 0;
 }
