@@ -72,7 +72,7 @@ deps-check:
 FUZZ_SECONDS ?= 30
 fuzz:
 	@tools-release/deps.sh build fuzz
-	$(MAKE) -C tools-release SAN=fuzz fuzzers
+	$(MAKE) -C tools-release SAN=fuzz fuzzers -j$$(nproc)
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_TARGETS="$(FUZZ_TARGETS)" tools-release/fuzz/run.sh
 
 # Timing targets live here, never in the tests: see tools-release/bench/run.sh.
