@@ -30,11 +30,12 @@ for f in fuzz/fuzz-*.c; do
 	targets="$targets $t"
 done
 
-run_one() {
-	t=$1
+# One target: libFuzzer from both corpora for FUZZ_SECONDS.  Leaks are
+# errors too; -close_fd_mask=3 keeps the parsers' error messages out of
+# the log while libFuzzer's own report stays.
+run_one='
+	t=$1 B=$2
 	mkdir -p "$B/corpus/$t"
-	# Leaks are errors too; -close_fd_mask=3 keeps the parsers' error
-	# messages out of the log while libFuzzer's own report stays.
 	ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	"$B/fuzz-$t" -max_total_time="$FUZZ_SECONDS" -timeout=10 -rss_limit_mb=2048 \
@@ -42,18 +43,11 @@ run_one() {
 		-artifact_prefix="$B/crashes/$t-" "$B/corpus/$t" "fuzz/corpus/$t" \
 		>"$B/logs/$t.log" 2>&1
 	echo $? >"$B/logs/$t.rc"
-}
-
-running=0
-for t in $targets; do
-	run_one "$t" &
-	running=$((running + 1))
-	if [ "$running" -ge "$JOBS" ]; then
-		wait -n 2>/dev/null || wait
-		running=$((running - 1))
-	fi
-done
-wait
+'
+export FUZZ_SECONDS
+# A pool of $JOBS workers.
+for t in $targets; do echo "$t"; done |
+	xargs -P "$JOBS" -I{} sh -c "$run_one" _ {} "$B"
 
 total=0
 bad=

@@ -57,27 +57,21 @@ for s in [0-9][0-9][0-9][0-9]-*.sh; do
 	scripts="$scripts $s"
 done
 
-run_one() {
-	s=$1
-	name=${s%.sh}
-	start=$(date +%s)
-	sh "./$s" >"$RESULTS/$name.out" 2>&1
-	echo $? >"$RESULTS/$name.rc"
-	echo $(( $(date +%s) - start )) >"$RESULTS/$name.secs"
-}
-
 if [ -n "$scripts" ]; then
-	# Simple job pool: at most $JOBS scripts at a time.
-	running=0
+	# A pool of $JOBS workers (xargs -P); the slowest scripts, by the
+	# times of the last run when there is one, start first.
+	order=
 	for s in $scripts; do
-		run_one "$s" &
-		running=$((running + 1))
-		if [ "$running" -ge "$JOBS" ]; then
-			wait -n 2>/dev/null || wait
-			running=$((running - 1))
-		fi
+		secs=$(cat "$T_DIR/.last-secs/${s%.sh}" 2>/dev/null || echo 0)
+		order="$order$secs $s
+"
 	done
-	wait
+	printf '%s' "$order" | sort -k1,1nr | awk '{print $2}' |
+		xargs -P "$JOBS" -n 1 sh "$T_DIR/run-one.sh" "$RESULTS"
+	mkdir -p "$T_DIR/.last-secs"
+	for s in $scripts; do
+		cp "$RESULTS/${s%.sh}.secs" "$T_DIR/.last-secs/" 2>/dev/null
+	done
 fi
 
 for s in $scripts; do
