@@ -14,23 +14,6 @@ published() {
 	{ ls -A "$MAINT/dist" 2>/dev/null || true; }
 }
 
-# paused_pid ERRFILE: wait for XENSTABLE_PAUSE_AT to stop the process
-# writing ERRFILE, print its pid; it is killed at the end if still there.
-paused_pid() {
-	for _i in $(seq 300); do
-		_p=$(sed -n "s/.*XENSTABLE_PAUSE_AT: paused at .* (pid \([0-9]*\)).*/\1/p" "$1")
-		if [ -n "$_p" ]; then
-			echo "$_p" >>"$TRASH/paused-pids"
-			echo "$_p"
-			return 0
-		fi
-		sleep 0.1
-	done
-	echo "no process paused (see $1)" >&2
-	return 1
-}
-test_at_end 'test -f "$TRASH/paused-pids" && for p in $(cat "$TRASH/paused-pids"); do kill -KILL $p 2>/dev/null; done'
-
 test_expect_success 'set up the reference upstream; sign the samples' '
 	setup_reference &&
 	xsa_samples_sign &&

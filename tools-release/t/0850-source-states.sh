@@ -8,21 +8,6 @@ export XENSTABLE_NOW="2026-11-21 12:00"
 D="2026-11-21 10:00"
 FAST="--skip build --skip abi --skip boot"
 
-paused_pid() {
-	for _i in $(seq 300); do
-		_p=$(sed -n "s/.*XENSTABLE_PAUSE_AT: paused at .* (pid \([0-9]*\)).*/\1/p" "$1")
-		if [ -n "$_p" ]; then
-			echo "$_p" >>"$TRASH/paused-pids"
-			echo "$_p"
-			return 0
-		fi
-		sleep 0.1
-	done
-	echo "no process paused (see $1)" >&2
-	return 1
-}
-test_at_end 'test -f "$TRASH/paused-pids" && for p in $(cat "$TRASH/paused-pids"); do kill -KILL $p 2>/dev/null; done'
-
 refs() { git -C "$1" for-each-ref --format="%(refname) %(objectname)"; }
 
 test_expect_success 'set up the reference upstream' '

@@ -117,6 +117,9 @@ test_have_prereq() {
 test_done() {
 	printf '# %s: passed %d failed %d skipped %d\n' "$test_name" \
 		"$test_passed" "$test_failed" "$test_skipped"
+	# The end hooks may need the trash directory: run them before it goes.
+	eval "$test_cleanup_hooks"
+	test_cleanup_hooks=
 	if [ "$test_failed" -eq 0 ] && [ -z "${XS_TEST_KEEP:-}" ]; then
 		cd "$TEST_DIR" && rm -rf "$TRASH"
 	fi
@@ -130,6 +133,24 @@ test_done() {
 xs() {
 	"$XENSTABLE" -C "${MAINT:-.}" "$@"
 }
+
+# paused_pid ERRFILE: wait until the xenstable run writing ERRFILE has
+# stopped at XENSTABLE_PAUSE_AT, print its pid; the process is killed when
+# the script ends if it is still there.
+paused_pid() {
+	for _i in $(seq 300); do
+		_p=$(sed -n "s/.*XENSTABLE_PAUSE_AT: paused at .* (pid \([0-9]*\)).*/\1/p" "$1")
+		if [ -n "$_p" ]; then
+			echo "$_p" >>"$TRASH/paused-pids"
+			echo "$_p"
+			return 0
+		fi
+		sleep 0.1
+	done
+	echo "no process paused (see $1)" >&2
+	return 1
+}
+test_at_end 'test -f "$TRASH/paused-pids" && for p in $(cat "$TRASH/paused-pids"); do kill -KILL $p 2>/dev/null; done'
 
 # Run a command and insist on its exit code.
 test_expect_code() {
