@@ -2,27 +2,16 @@
  * or advisory text sniffed from the bytes, attachments taken apart,
  * then the clear-signed frame checked as import does before gpg. */
 #include "fuzz.h"
-#include "fs.h"
 #include "xsa-intake.h"
 
-static char *dir, *file;
-
-/* libFuzzer leaves through exit(): take the scratch directory along. */
-static void cleanup(void)
-{
-	remove_tree(dir);
-}
+static char *file;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
 	xs_quiet = 1;
-	dir = make_temp_dir("fuzz-intake");
-	if (!dir)
-		abort();
-	atexit(cleanup);
-	file = path_join(dir, "fuzz.eml");
+	file = fuzz_scratch_file("fuzz-intake", "fuzz.eml");
 	return 0;
 }
 

@@ -1,27 +1,16 @@
 /* A tarball someone hands `tarball verify` or `verify`: the compressed
  * stream (gzip, xz, lzip, plain) hashed, and the tar entries walked. */
 #include "fuzz.h"
-#include "fs.h"
 #include "unpack.h"
 
-static char *dir, *file;
-
-/* libFuzzer leaves through exit(): take the scratch directory along. */
-static void cleanup(void)
-{
-	remove_tree(dir);
-}
+static char *file;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
 	xs_quiet = 1;
-	dir = make_temp_dir("fuzz-tar");
-	if (!dir)
-		abort();
-	atexit(cleanup);
-	file = path_join(dir, "xen.tar");
+	file = fuzz_scratch_file("fuzz-tar", "xen.tar");
 	return 0;
 }
 

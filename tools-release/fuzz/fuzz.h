@@ -41,6 +41,36 @@ static inline unsigned fuzz_pick(const uint8_t **data, size_t *size)
 	return k;
 }
 
+#include "fs.h"
+
+/* Targets that read a file: one scratch directory per process, removed
+ * at exit (libFuzzer leaves through exit()). */
+static char *fuzz_scratch_root;
+
+static inline void fuzz_scratch_remove(void)
+{
+	remove_tree(fuzz_scratch_root);
+}
+
+/* A path SUB (may hold one directory level, made here) under the
+ * scratch directory named after TARGET; aborts if it cannot be made. */
+static inline char *fuzz_scratch_file(const char *target, const char *sub)
+{
+	char *file, *slash;
+
+	fuzz_scratch_root = make_temp_dir(target);
+	if (!fuzz_scratch_root)
+		abort();
+	atexit(fuzz_scratch_remove);
+	file = path_join(fuzz_scratch_root, sub);
+	slash = strrchr(file, '/');
+	*slash = '\0';
+	if (mkdir_p(file, 0755))
+		abort();
+	*slash = '/';
+	return file;
+}
+
 #define FUZZ_QUIET() int LLVMFuzzerInitialize(int *argc, char ***argv) \
 	{ (void)argc; (void)argv; xs_quiet = 1; return 0; }
 
