@@ -106,7 +106,6 @@ test_have_prereq() {
 	TMPFS) mkdir -p "$TRASH/.tmpfs-probe" &&
 		unshare -m sh -c 'mount -t tmpfs -o size=8k tmpfs "$1"' _ "$TRASH/.tmpfs-probe" \
 			>/dev/null 2>&1 ;;
-	XEN_KEY) test -f "$SHARED_DIR/keys/xen.org-key.asc" ;;
 	REAL_XEN) test -n "${XS_REAL_XEN:-}" && test -d "$XS_REAL_XEN" ;;
 	REAL_XSA) test -n "${XS_REAL_XSA:-}" && test -d "$XS_REAL_XSA" &&
 		test -f "$SHARED_DIR/keys/xen.org-key.asc" ;;
