@@ -142,17 +142,12 @@ static void json_differ(struct json_writer *w, const struct strvec *d)
 	for (i = 0; i < d->nr; i++) {
 		const char *tab = strchr(d->v[i], '\t');
 		struct strvec what = STRVEC_INIT;
-		size_t k;
 
 		jw_obj_begin(w);
 		jw_key(w, "path");
 		jw_strn(w, d->v[i], tab ? (size_t)(tab - d->v[i]) : strlen(d->v[i]));
 		strvec_split(&what, tab ? tab + 1 : "", ",");
-		jw_key(w, "what");
-		jw_arr_begin(w);
-		for (k = 0; k < what.nr; k++)
-			jw_str(w, what.v[k]);
-		jw_arr_end(w);
+		jw_kv_strvec(w, "what", &what);
 		jw_obj_end(w);
 		strvec_clear(&what);
 	}

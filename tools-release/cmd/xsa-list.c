@@ -49,7 +49,6 @@ static void list_json(const struct xsa_store *s, int all, int64_t t)
 		const struct xsa_record *r = &s->x[i];
 		const struct xsa_version *v = xsa_latest(r);
 		int64_t pub = xsa_public_time(s, r);
-		char d[32];
 
 		jw_obj_begin(&w);
 		jw_kv_int(&w, "xsa", r->number);
@@ -61,24 +60,14 @@ static void list_json(const struct xsa_store *s, int all, int64_t t)
 			jw_int(&w, r->v[k].version);
 		jw_arr_end(&w);
 		jw_kv_str(&w, "title", v->title);
-		jw_key(&w, "cves");
-		jw_arr_begin(&w);
-		for (k = 0; k < v->cves.nr; k++)
-			jw_str(&w, v->cves.v[k]);
-		jw_arr_end(&w);
-		if (pub) {
-			date_format_iso(pub, d);
-			jw_kv_str(&w, "public_time", d);
-		} else {
-			jw_kv_null(&w, "public_time");
-		}
+		jw_kv_strvec(&w, "cves", &v->cves);
+		jw_kv_time(&w, "public_time", pub);
 		jw_kv_str(&w, "state", state_of(s, r, t));
 		jw_kv_bool(&w, "signed", !v->unsigned_input);
 		jw_obj_end(&w);
 	}
 	for (i = 0; all && i < s->nr_idx; i++) {
 		const struct xsa_index_entry *e = &s->idx[i];
-		char d[32];
 
 		if (xsa_store_find(s, e->number))
 			continue;
@@ -87,17 +76,8 @@ static void list_json(const struct xsa_store *s, int all, int64_t t)
 		jw_kv_bool(&w, "held", 0);
 		jw_kv_int(&w, "version", e->version);
 		jw_kv_str(&w, "title", e->title);
-		jw_key(&w, "cves");
-		jw_arr_begin(&w);
-		for (k = 0; k < e->cves.nr; k++)
-			jw_str(&w, e->cves.v[k]);
-		jw_arr_end(&w);
-		if (e->public_time) {
-			date_format_iso(e->public_time, d);
-			jw_kv_str(&w, "public_time", d);
-		} else {
-			jw_kv_null(&w, "public_time");
-		}
+		jw_kv_strvec(&w, "cves", &e->cves);
+		jw_kv_time(&w, "public_time", e->public_time);
 		jw_kv_str(&w, "state", e->public_time && t < e->public_time ? "embargoed" :
 			  e->public_time ? "public" : "unknown");
 		jw_obj_end(&w);

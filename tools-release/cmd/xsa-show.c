@@ -15,18 +15,6 @@ static const char *const show_usage[] = {
 	NULL
 };
 
-static void kv_time(struct json_writer *w, const char *key, int64_t t)
-{
-	char d[32];
-
-	if (!t) {
-		jw_kv_null(w, key);
-		return;
-	}
-	date_format_iso(t, d);
-	jw_kv_str(w, key, d);
-}
-
 static const struct xsa_file *find_file(const struct xsa_version *v, const char *name)
 {
 	size_t i;
@@ -60,7 +48,7 @@ static void show_json(const struct xsa_store *s, const struct xsa_record *r, siz
 	struct strbuf out = STRBUF_INIT;
 	const struct xsa_version *v = &r->v[vi];
 	int64_t now = date_now();
-	size_t i, k;
+	size_t i;
 
 	jw_init(&w, 1);
 	jw_obj_begin(&w);
@@ -72,13 +60,9 @@ static void show_json(const struct xsa_store *s, const struct xsa_record *r, siz
 		jw_int(&w, r->v[i].version);
 	jw_arr_end(&w);
 	jw_kv_str(&w, "title", v->title);
-	jw_key(&w, "cves");
-	jw_arr_begin(&w);
-	for (k = 0; k < v->cves.nr; k++)
-		jw_str(&w, v->cves.v[k]);
-	jw_arr_end(&w);
-	kv_time(&w, "public_time", xsa_public_time(s, r));
-	kv_time(&w, "embargo_until", v->embargo_until);
+	jw_kv_strvec(&w, "cves", &v->cves);
+	jw_kv_time(&w, "public_time", xsa_public_time(s, r));
+	jw_kv_time(&w, "embargo_until", v->embargo_until);
 	jw_kv_bool(&w, "embargoed", xsa_embargoed_at(s, r, now));
 	jw_kv_str(&w, "dir", v->dir);
 	jw_kv_str(&w, "advisory", v->advisory);
@@ -89,9 +73,9 @@ static void show_json(const struct xsa_store *s, const struct xsa_record *r, siz
 		jw_kv_str(&w, "signer", v->signer);
 		jw_kv_str(&w, "signer_uid", v->signer_uid);
 	}
-	kv_time(&w, "signed_at", v->signed_at);
+	jw_kv_time(&w, "signed_at", v->signed_at);
 	jw_kv_bool(&w, "unsigned", v->unsigned_input);
-	kv_time(&w, "imported_at", v->imported_at);
+	jw_kv_time(&w, "imported_at", v->imported_at);
 	jw_key(&w, "files");
 	jw_arr_begin(&w);
 	for (i = 0; i < v->nr_files; i++) {
@@ -109,24 +93,10 @@ static void show_json(const struct xsa_store *s, const struct xsa_record *r, siz
 		struct strvec ch = STRVEC_INIT;
 
 		changed_files(r, vi, &ch);
-		jw_key(&w, "changed_since_previous");
-		jw_arr_begin(&w);
-		for (i = 0; i < ch.nr; i++)
-			jw_str(&w, ch.v[i]);
-		jw_arr_end(&w);
+		jw_kv_strvec(&w, "changed_since_previous", &ch);
 		strvec_clear(&ch);
 	}
-	jw_key(&w, "marks");
-	jw_arr_begin(&w);
-	for (i = 0; i < r->nr_marks; i++) {
-		jw_obj_begin(&w);
-		jw_kv_str(&w, "branch", r->marks[i].branch);
-		jw_kv_str(&w, "state", r->marks[i].state);
-		jw_kv_str(&w, "reason", r->marks[i].reason);
-		kv_time(&w, "time", r->marks[i].time);
-		jw_obj_end(&w);
-	}
-	jw_arr_end(&w);
+	xsa_marks_json(&w, r);
 	jw_obj_end(&w);
 	jw_finish(&w, &out);
 	fwrite(out.buf, 1, out.len, stdout);

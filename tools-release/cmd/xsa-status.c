@@ -106,7 +106,7 @@ static void show_json(const struct xsa_matrix *m, const struct xsa_store *s,
 	struct json_writer w;
 	struct strbuf out = STRBUF_INIT;
 	char d[32];
-	size_t i, k, j;
+	size_t i, k;
 
 	jw_init(&w, 1);
 	jw_obj_begin(&w);
@@ -136,12 +136,7 @@ static void show_json(const struct xsa_matrix *m, const struct xsa_store *s,
 		jw_kv_int(&w, "xsa", r->number);
 		jw_kv_int(&w, "version", xsa_latest(r)->version);
 		jw_kv_str(&w, "title", xsa_latest(r)->title);
-		if (pub) {
-			date_format_iso(pub, d);
-			jw_kv_str(&w, "public_time", d);
-		} else {
-			jw_kv_null(&w, "public_time");
-		}
+		jw_kv_time(&w, "public_time", pub);
 		jw_kv_bool(&w, "embargoed", xsa_embargoed_at(s, r, m->date));
 		jw_key(&w, "branches");
 		jw_obj_begin(&w);
@@ -162,11 +157,7 @@ static void show_json(const struct xsa_matrix *m, const struct xsa_store *s,
 				jw_kv_null(&w, "stale_version");
 			jw_kv_int(&w, "found", (long long)c->found);
 			jw_kv_int(&w, "total", (long long)c->total);
-			jw_key(&w, "patches");
-			jw_arr_begin(&w);
-			for (j = 0; j < c->patches.nr; j++)
-				jw_str(&w, c->patches.v[j]);
-			jw_arr_end(&w);
+			jw_kv_strvec(&w, "patches", &c->patches);
 			jw_obj_end(&w);
 		}
 		jw_obj_end(&w);

@@ -115,18 +115,6 @@ char *bundle_embargo_ref(const struct bundle_manifest *m)
 
 /* ---- writing ----------------------------------------------------------- */
 
-static void kv_time(struct json_writer *w, const char *key, int64_t t)
-{
-	char d[32];
-
-	if (!t) {
-		jw_kv_null(w, key);
-		return;
-	}
-	date_format_iso(t, d);
-	jw_kv_str(w, key, d);
-}
-
 void bundle_manifest_write(const struct bundle_manifest *m, struct strbuf *out)
 {
 	struct json_writer w;
@@ -143,24 +131,20 @@ void bundle_manifest_write(const struct bundle_manifest *m, struct strbuf *out)
 	jw_kv_str(&w, "name", m->producer);
 	jw_kv_str(&w, "fingerprint", m->fingerprint);
 	jw_obj_end(&w);
-	kv_time(&w, "created", m->created);
+	jw_kv_time(&w, "created", m->created);
 	jw_kv_str(&w, "branch", m->branch);
 	jw_key(&w, "base");
 	jw_obj_begin(&w);
 	jw_kv_str(&w, "ref", m->base_ref);
 	jw_kv_str(&w, "commit", m->base_commit);
 	jw_obj_end(&w);
-	kv_time(&w, "embargo_until", m->embargo_until);
+	jw_kv_time(&w, "embargo_until", m->embargo_until);
 	jw_key(&w, "xsas");
 	jw_arr_begin(&w);
 	for (i = 0; i < m->nr_xsas; i++)
 		jw_int(&w, m->xsas[i]);
 	jw_arr_end(&w);
-	jw_key(&w, "cves");
-	jw_arr_begin(&w);
-	for (i = 0; i < m->cves.nr; i++)
-		jw_str(&w, m->cves.v[i]);
-	jw_arr_end(&w);
+	jw_kv_strvec(&w, "cves", &m->cves);
 	jw_key(&w, "files");
 	jw_arr_begin(&w);
 	for (i = 0; i < m->nr_files; i++) {

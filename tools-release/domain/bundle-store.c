@@ -144,18 +144,6 @@ out:
 	return rc;
 }
 
-static void kv_time(struct json_writer *w, const char *key, int64_t t)
-{
-	char d[32];
-
-	if (!t) {
-		jw_kv_null(w, key);
-		return;
-	}
-	date_format_iso(t, d);
-	jw_kv_str(w, key, d);
-}
-
 int bundle_store_save(const struct bundle_store *s)
 {
 	struct json_writer w;
@@ -182,14 +170,14 @@ int bundle_store_save(const struct bundle_store *s)
 		for (k = 0; k < r->nr_xsas; k++)
 			jw_int(&w, r->xsas[k]);
 		jw_arr_end(&w);
-		kv_time(&w, "embargo_until", r->embargo_until);
+		jw_kv_time(&w, "embargo_until", r->embargo_until);
 		jw_kv_str(&w, "producer", r->producer);
 		jw_kv_str(&w, "fingerprint", r->fingerprint);
 		jw_kv_str(&w, "base_commit", r->base_commit);
 		jw_kv_str(&w, "file", r->file);
 		jw_kv_str(&w, "file_sha256", r->file_sha256);
 		jw_kv_bool(&w, "encrypted", r->encrypted);
-		kv_time(&w, "seen_at", r->seen_at);
+		jw_kv_time(&w, "seen_at", r->seen_at);
 		jw_obj_end(&w);
 	}
 	jw_arr_end(&w);

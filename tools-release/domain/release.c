@@ -1262,7 +1262,7 @@ static void write_release_json(const struct release_opts *o, const struct releas
 {
 	struct json_writer w;
 	char iso[32];
-	size_t i, k;
+	size_t i;
 
 	date_format_iso(p->time, iso);
 	jw_init(&w, 1);
@@ -1319,11 +1319,7 @@ static void write_release_json(const struct release_opts *o, const struct releas
 		strvec_split(&cves, x->cves, ", ");
 		jw_obj_begin(&w);
 		jw_kv_int(&w, "xsa", x->number);
-		jw_key(&w, "cves");
-		jw_arr_begin(&w);
-		for (k = 0; k < cves.nr; k++)
-			jw_str(&w, cves.v[k]);
-		jw_arr_end(&w);
+		jw_kv_strvec(&w, "cves", &cves);
 		jw_kv_str(&w, "title", x->title);
 		jw_obj_end(&w);
 		strvec_clear(&cves);

@@ -97,11 +97,7 @@ void xsa_index_write(const struct xsa_store *s, struct strbuf *out)
 		jw_obj_begin(&w);
 		jw_kv_str(&w, "xsa", num);
 		jw_kv_str(&w, "title", v->title);
-		jw_key(&w, "cve");
-		jw_arr_begin(&w);
-		for (k = 0; k < v->cves.nr; k++)
-			jw_str(&w, v->cves.v[k]);
-		jw_arr_end(&w);
+		jw_kv_strvec(&w, "cve", &v->cves);
 		jw_key(&w, "files");
 		jw_arr_begin(&w);
 		for (k = 0; k < v->nr_files; k++) {

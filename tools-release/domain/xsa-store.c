@@ -144,18 +144,6 @@ int xsa_embargoed_at(const struct xsa_store *s, const struct xsa_record *r, int6
 
 /* --- meta.json ------------------------------------------------------------ */
 
-static void kv_time(struct json_writer *w, const char *key, int64_t t)
-{
-	char buf[32];
-
-	if (!t) {
-		jw_kv_null(w, key);
-		return;
-	}
-	date_format_iso(t, buf);
-	jw_kv_str(w, key, buf);
-}
-
 static void write_ranges(struct json_writer *w, const struct xsa_file *f)
 {
 	size_t k;
@@ -191,11 +179,7 @@ void xsa_meta_write(const struct xsa_verified *v, struct strbuf *out)
 	jw_kv_int(&w, "xsa", a->number);
 	jw_kv_int(&w, "version", a->version);
 	jw_kv_str(&w, "title", a->title);
-	jw_key(&w, "cves");
-	jw_arr_begin(&w);
-	for (i = 0; i < a->cves.nr; i++)
-		jw_str(&w, a->cves.v[i]);
-	jw_arr_end(&w);
+	jw_kv_strvec(&w, "cves", &a->cves);
 	jw_key(&w, "advisory");
 	jw_obj_begin(&w);
 	jw_kv_str(&w, "file", v->advisory_name);
@@ -206,18 +190,18 @@ void xsa_meta_write(const struct xsa_verified *v, struct strbuf *out)
 		jw_obj_begin(&w);
 		jw_kv_str(&w, "fingerprint", v->signer);
 		jw_kv_str(&w, "uid", v->signer_uid);
-		kv_time(&w, "signed_at", v->signed_at);
+		jw_kv_time(&w, "signed_at", v->signed_at);
 		jw_obj_end(&w);
 	} else {
 		jw_null(&w);
 	}
 	jw_kv_bool(&w, "unsigned", !v->signer);
 	jw_kv_bool(&w, "public_release", a->public_release);
-	kv_time(&w, "embargo_until", until);
-	kv_time(&w, "public_time", pub);
+	jw_kv_time(&w, "embargo_until", until);
+	jw_kv_time(&w, "public_time", pub);
 	jw_kv_str(&w, "embargo", pub && v->imported_at < pub ? "embargoed" :
 		  pub || a->public_release ? "public" : "unknown");
-	kv_time(&w, "imported_at", v->imported_at);
+	jw_kv_time(&w, "imported_at", v->imported_at);
 	jw_key(&w, "files");
 	jw_arr_begin(&w);
 	for (i = 0; i < a->nr_files; i++) {
@@ -429,25 +413,31 @@ out:
 	return rc;
 }
 
+void xsa_marks_json(struct json_writer *w, const struct xsa_record *r)
+{
+	size_t i;
+
+	jw_key(w, "marks");
+	jw_arr_begin(w);
+	for (i = 0; i < r->nr_marks; i++) {
+		jw_obj_begin(w);
+		jw_kv_str(w, "branch", r->marks[i].branch);
+		jw_kv_str(w, "state", r->marks[i].state);
+		jw_kv_str(w, "reason", r->marks[i].reason);
+		jw_kv_time(w, "time", r->marks[i].time);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+}
+
 static void write_marks(const struct xsa_record *r, struct strbuf *out)
 {
 	struct json_writer w;
-	size_t i;
 
 	jw_init(&w, 1);
 	jw_obj_begin(&w);
 	jw_kv_int(&w, "xsa", r->number);
-	jw_key(&w, "marks");
-	jw_arr_begin(&w);
-	for (i = 0; i < r->nr_marks; i++) {
-		jw_obj_begin(&w);
-		jw_kv_str(&w, "branch", r->marks[i].branch);
-		jw_kv_str(&w, "state", r->marks[i].state);
-		jw_kv_str(&w, "reason", r->marks[i].reason);
-		kv_time(&w, "time", r->marks[i].time);
-		jw_obj_end(&w);
-	}
-	jw_arr_end(&w);
+	xsa_marks_json(&w, r);
 	jw_obj_end(&w);
 	jw_finish(&w, out);
 	jw_release(&w);

@@ -131,6 +131,11 @@ int xsa_store_add_version(const char *repo_root, int number, int version,
 int xsa_store_set_mark(const char *repo_root, struct xsa_record *r, const char *branch,
 		       const char *state, const char *reason, int64_t now);
 
+struct json_writer;
+/* "marks": [{branch, state, reason, time}...] of r, as marks.json and
+ * `xsa show --json` write them. */
+void xsa_marks_json(struct json_writer *w, const struct xsa_record *r);
+
 /* xsa/xsa.json in xenbits' schema, from the store. */
 void xsa_index_write(const struct xsa_store *s, struct strbuf *out);
 /* Read xenbits' xsa.json; entries are added to s (replacing). */

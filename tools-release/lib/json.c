@@ -1,5 +1,6 @@
 #include "compat.h"
 #include "json.h"
+#include "date.h"
 #include "usage.h"
 #include "xalloc.h"
 
@@ -286,6 +287,29 @@ void jw_kv_null(struct json_writer *w, const char *key)
 {
 	jw_key(w, key);
 	jw_null(w);
+}
+
+void jw_kv_strvec(struct json_writer *w, const char *key, const struct strvec *sv)
+{
+	size_t i;
+
+	jw_key(w, key);
+	jw_arr_begin(w);
+	for (i = 0; i < sv->nr; i++)
+		jw_str(w, sv->v[i]);
+	jw_arr_end(w);
+}
+
+void jw_kv_time(struct json_writer *w, const char *key, int64_t t)
+{
+	char d[32];
+
+	if (!t) {
+		jw_kv_null(w, key);
+		return;
+	}
+	date_format_iso(t, d);
+	jw_kv_str(w, key, d);
 }
 
 void jw_finish(struct json_writer *w, struct strbuf *out)

@@ -15,6 +15,7 @@
 
 #include "compat.h"
 #include "strbuf.h"
+#include "strvec.h"
 
 #include <yajl_tree.h>
 #include <yajl_gen.h>
@@ -58,6 +59,10 @@ void jw_kv_str(struct json_writer *w, const char *key, const char *s);
 void jw_kv_int(struct json_writer *w, const char *key, long long v);
 void jw_kv_bool(struct json_writer *w, const char *key, int v);
 void jw_kv_null(struct json_writer *w, const char *key);
+/* key: [the strings of sv] */
+void jw_kv_strvec(struct json_writer *w, const char *key, const struct strvec *sv);
+/* A time as ISO 8601 UTC ("YYYY-MM-DDTHH:MM:SSZ"); 0 (unknown) is written as null. */
+void jw_kv_time(struct json_writer *w, const char *key, int64_t t);
 /* Append the document (and a newline when pretty) to out; resets w. */
 void jw_finish(struct json_writer *w, struct strbuf *out);
 

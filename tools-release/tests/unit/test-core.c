@@ -218,6 +218,26 @@ TEST(json)
 	CHECK_STR(out.buf, "{\"bad\":\"a\xef\xbf\xbd" "b\",\"n\":7,\"z\":null}");
 	jw_release(&w);
 	strbuf_release(&out);
+
+	{
+		struct strvec sv = STRVEC_INIT, none = STRVEC_INIT;
+
+		strvec_push(&sv, "CVE-2026-1");
+		strvec_push(&sv, "CVE-2026-2");
+		jw_init(&w, 0);
+		jw_obj_begin(&w);
+		jw_kv_strvec(&w, "cves", &sv);
+		jw_kv_strvec(&w, "none", &none);
+		jw_kv_time(&w, "t", 86400 + 3600 + 60);
+		jw_kv_time(&w, "unknown", 0);
+		jw_obj_end(&w);
+		jw_finish(&w, &out);
+		CHECK_STR(out.buf, "{\"cves\":[\"CVE-2026-1\",\"CVE-2026-2\"],\"none\":[],"
+			  "\"t\":\"1970-01-02T01:01:00Z\",\"unknown\":null}");
+		jw_release(&w);
+		strbuf_release(&out);
+		strvec_clear(&sv);
+	}
 }
 
 TEST(options)
