@@ -136,11 +136,7 @@ int cmd_bundle_list(int argc, const char **argv, struct xs_ctx *ctx)
 			jw_kv_str(&w, "id", r->id);
 			jw_kv_int(&w, "revision", r->revision);
 			jw_kv_str(&w, "branch", r->branch);
-			jw_key(&w, "xsas");
-			jw_arr_begin(&w);
-			for (k = 0; k < r->nr_xsas; k++)
-				jw_int(&w, r->xsas[k]);
-			jw_arr_end(&w);
+			jw_kv_ints(&w, "xsas", r->xsas, r->nr_xsas);
 			jw_kv_str(&w, "embargo_until", r->embargo_until ? d : NULL);
 			jw_kv_str(&w, "producer", r->producer);
 			jw_kv_bool(&w, "encrypted", r->encrypted);

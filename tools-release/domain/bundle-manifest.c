@@ -139,11 +139,7 @@ void bundle_manifest_write(const struct bundle_manifest *m, struct strbuf *out)
 	jw_kv_str(&w, "commit", m->base_commit);
 	jw_obj_end(&w);
 	jw_kv_time(&w, "embargo_until", m->embargo_until);
-	jw_key(&w, "xsas");
-	jw_arr_begin(&w);
-	for (i = 0; i < m->nr_xsas; i++)
-		jw_int(&w, m->xsas[i]);
-	jw_arr_end(&w);
+	jw_kv_ints(&w, "xsas", m->xsas, m->nr_xsas);
 	jw_kv_strvec(&w, "cves", &m->cves);
 	jw_key(&w, "files");
 	jw_arr_begin(&w);

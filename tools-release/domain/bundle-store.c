@@ -149,7 +149,7 @@ int bundle_store_save(const struct bundle_store *s)
 	struct json_writer w;
 	struct strbuf out = STRBUF_INIT;
 	char *dir = path_dirname(s->path);
-	size_t i, k;
+	size_t i;
 	int rc;
 
 	jw_init(&w, 1);
@@ -165,11 +165,7 @@ int bundle_store_save(const struct bundle_store *s)
 		jw_kv_int(&w, "revision", r->revision);
 		jw_kv_str(&w, "manifest_sha256", r->manifest_sha256);
 		jw_kv_str(&w, "branch", r->branch);
-		jw_key(&w, "xsas");
-		jw_arr_begin(&w);
-		for (k = 0; k < r->nr_xsas; k++)
-			jw_int(&w, r->xsas[k]);
-		jw_arr_end(&w);
+		jw_kv_ints(&w, "xsas", r->xsas, r->nr_xsas);
 		jw_kv_time(&w, "embargo_until", r->embargo_until);
 		jw_kv_str(&w, "producer", r->producer);
 		jw_kv_str(&w, "fingerprint", r->fingerprint);

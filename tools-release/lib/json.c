@@ -289,6 +289,17 @@ void jw_kv_null(struct json_writer *w, const char *key)
 	jw_null(w);
 }
 
+void jw_kv_ints(struct json_writer *w, const char *key, const int *v, size_t n)
+{
+	size_t i;
+
+	jw_key(w, key);
+	jw_arr_begin(w);
+	for (i = 0; i < n; i++)
+		jw_int(w, v[i]);
+	jw_arr_end(w);
+}
+
 void jw_kv_strvec(struct json_writer *w, const char *key, const struct strvec *sv)
 {
 	size_t i;

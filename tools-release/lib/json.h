@@ -59,6 +59,8 @@ void jw_kv_str(struct json_writer *w, const char *key, const char *s);
 void jw_kv_int(struct json_writer *w, const char *key, long long v);
 void jw_kv_bool(struct json_writer *w, const char *key, int v);
 void jw_kv_null(struct json_writer *w, const char *key);
+/* key: [v[0], ..., v[n-1]] */
+void jw_kv_ints(struct json_writer *w, const char *key, const int *v, size_t n);
 /* key: [the strings of sv] */
 void jw_kv_strvec(struct json_writer *w, const char *key, const struct strvec *sv);
 /* A time as ISO 8601 UTC ("YYYY-MM-DDTHH:MM:SSZ"); 0 (unknown) is written as null. */

@@ -221,6 +221,7 @@ TEST(json)
 
 	{
 		struct strvec sv = STRVEC_INIT, none = STRVEC_INIT;
+		static const int xsas[] = { 901, 905 };
 
 		strvec_push(&sv, "CVE-2026-1");
 		strvec_push(&sv, "CVE-2026-2");
@@ -228,11 +229,12 @@ TEST(json)
 		jw_obj_begin(&w);
 		jw_kv_strvec(&w, "cves", &sv);
 		jw_kv_strvec(&w, "none", &none);
+		jw_kv_ints(&w, "xsas", xsas, 2);
 		jw_kv_time(&w, "t", 86400 + 3600 + 60);
 		jw_kv_time(&w, "unknown", 0);
 		jw_obj_end(&w);
 		jw_finish(&w, &out);
-		CHECK_STR(out.buf, "{\"cves\":[\"CVE-2026-1\",\"CVE-2026-2\"],\"none\":[],"
+		CHECK_STR(out.buf, "{\"cves\":[\"CVE-2026-1\",\"CVE-2026-2\"],\"none\":[],\"xsas\":[901,905],"
 			  "\"t\":\"1970-01-02T01:01:00Z\",\"unknown\":null}");
 		jw_release(&w);
 		strbuf_release(&out);
