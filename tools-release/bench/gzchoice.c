@@ -12,13 +12,16 @@
  *  - zlib: each block primed with the previous 32 KiB (deflateSetDictionary)
  *    and ended with Z_SYNC_FLUSH, the last with Z_FINISH (what pigz does);
  *  - libdeflate: each block compressed alone (the library takes no
- *    dictionary), its final-block bit cleared after a zlib Z_BLOCK walk
- *    finds it, and an empty stored block appended to realign.  The joined
+ *    dictionary), decoded against its input and its final-block bit
+ *    found by xenstable's own walk (lib/deflate-walk.c), the bit cleared
+ *    and an empty stored block appended to realign.  The joined
  *    stream is inflated (untimed) to prove it is what it claims.
  * Used by tools-release/bench/tarball.sh; the numbers chose the library
  * (see tools-release/TARBALL.md).
  */
 #define _GNU_SOURCE 1
+#include "deflate-walk.h"
+
 #include <libdeflate.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -130,42 +133,6 @@ static size_t zlib_run(const unsigned char *in, size_t len, size_t block, int le
 	return total;
 }
 
-/* Bit offset of the last block's header in a raw deflate stream, and
- * the number of unused bits in its final byte. */
-static int find_last_block(unsigned char *def, size_t len, size_t *hdr_bit, int *unused)
-{
-	static unsigned char sink[65536];
-	z_stream z;
-	int rc;
-
-	memset(&z, 0, sizeof(z));
-	if (inflateInit2(&z, -15) != Z_OK)
-		return -1;
-	z.next_in = def;
-	z.avail_in = (uInt)len;
-	*hdr_bit = 0;
-	*unused = 0;
-	/* Stops before each block header (128), and after the final block
-	 * (128 + 64) with the padding bit count in the low bits. */
-	for (;;) {
-		z.next_out = sink;
-		z.avail_out = sizeof(sink);
-		rc = inflate(&z, Z_BLOCK);
-		if (rc == Z_STREAM_END)
-			break;
-		if (rc != Z_OK) {
-			inflateEnd(&z);
-			return -1;
-		}
-		if ((z.data_type & (128 | 64)) == (128 | 64))
-			*unused = z.data_type & 7;
-		else if (z.data_type & 128)
-			*hdr_bit = (size_t)(z.next_in - def) * 8 - (size_t)(z.data_type & 7);
-	}
-	inflateEnd(&z);
-	return 0;
-}
-
 static size_t ldf_run(const unsigned char *in, size_t len, size_t block, int level,
 		      double *scan_cpu)
 {
@@ -181,22 +148,24 @@ static size_t ldf_run(const unsigned char *in, size_t len, size_t block, int lev
 
 		if (!m)
 			exit(4);
-		if (off + n < len) {
-			size_t bit;
-			int unused;
+		{
+			/* What xenstable does: decode against the input, find the bit. */
+			struct deflate_walk w;
 			double t0 = cpu_now();
 
-			if (find_last_block(out, m, &bit, &unused))
+			if (deflate_walk(out, m, in + off, n, &w))
 				exit(4);
 			*scan_cpu += cpu_now() - t0;
-			out[bit / 8] &= (unsigned char)~(1u << (bit % 8));
-			/* an empty stored block realigns to a byte */
-			if (unused < 3)
+			if (off + n < len) {
+				out[w.final_bit / 8] &= (unsigned char)~(1u << (w.final_bit % 8));
+				/* an empty stored block realigns to a byte */
+				if (w.pad_bits < 3)
+					out[m++] = 0;
 				out[m++] = 0;
-			out[m++] = 0;
-			out[m++] = 0;
-			out[m++] = 0xff;
-			out[m++] = 0xff;
+				out[m++] = 0;
+				out[m++] = 0xff;
+				out[m++] = 0xff;
+			}
 		}
 		keep(out, m);
 		total += m;
@@ -228,7 +197,7 @@ int main(int argc, char **argv)
 	if (getenv("XS_GZCHOICE_MAX_LEVEL"))
 		max_level = atoi(getenv("XS_GZCHOICE_MAX_LEVEL"));
 
-	printf("| library | level | block | gzip bytes | CPU s (1 core) | of which final-bit scan |\n");
+	printf("| library | level | block | gzip bytes | CPU s (1 core) | of which walk |\n");
 	printf("|---|---:|---:|---:|---:|---:|\n");
 	for (i = 0; i < nb; i++) {
 		for (level = 6; level <= 9; level += 3) {

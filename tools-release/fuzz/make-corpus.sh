@@ -164,6 +164,19 @@ gzip -9n <"$tmp/x.tar" >"$C/tar/gz"
 xz -9 <"$tmp/x.tar" >"$C/tar/xz"
 if command -v lzip >/dev/null 2>&1; then lzip -9 <"$tmp/x.tar" >"$C/tar/lz"; fi
 
+# Raw deflate streams for the deflate walk: gzip members without their
+# 10-byte header (gzip -n writes no name) and 8-byte trailer; fast, best,
+# stored (gzip of gzip) and empty.
+rm -rf "$C/deflate"
+mkdir -p "$C/deflate"
+raw() { tail -c +11 | head -c -8; }
+adv=$(ls "$S"/901/advisory-*.txt | head -1)
+gzip -n -1 <"$adv" | raw >"$C/deflate/fast"
+gzip -n -9 <"$adv" | raw >"$C/deflate/best"
+gzip -n -9 <"$adv" | gzip -n -9 | raw >"$C/deflate/stored"
+gzip -n <"$ROOT/hypervisor/Makefile" | raw >"$C/deflate/makefile"
+printf '' | gzip -n | raw >"$C/deflate/empty"
+
 # Bundles need members, keys and a producer: the seeds come from what
 # t/0500-bundle.sh makes (run it with XS_TEST_KEEP=1 first); without
 # that trash the committed seeds stay as they are.

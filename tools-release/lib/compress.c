@@ -1,5 +1,6 @@
 #include "compat.h"
 #include "compress.h"
+#include "deflate-walk.h"
 #include "usage.h"
 #include "xalloc.h"
 
@@ -92,54 +93,18 @@ int compress_default_jobs(void)
 /* ---- joining deflate streams ------------------------------------------ */
 
 int deflate_make_joinable(unsigned char *def, size_t *len, int keep_final,
-			  size_t want_len, uint32_t want_crc)
+			  const unsigned char *want, size_t want_len)
 {
-	unsigned char sink[65536];
-	size_t final_bit = 0, got_len = 0;
-	uint32_t got_crc = 0;
-	unsigned unused;
-	z_stream z;
-	int rc;
+	struct deflate_walk w;
 
-	memset(&z, 0, sizeof(z));
-	if (inflateInit2(&z, -15) != Z_OK)
-		return -1;
-	z.next_in = def;
-	z.avail_in = (uInt)*len;
-	/*
-	 * Z_BLOCK stops before every block header (data_type has 128) and
-	 * after the final block (128 + 64).  The last stop of the first kind
-	 * is where the final block starts; at the second, data_type's low
-	 * bits count the padding bits left in the last byte.
-	 */
-	unused = 0;
-	for (;;) {
-		z.next_out = sink;
-		z.avail_out = sizeof(sink);
-		rc = inflate(&z, Z_BLOCK);
-		got_crc = libdeflate_crc32(got_crc, sink, sizeof(sink) - z.avail_out);
-		got_len += sizeof(sink) - z.avail_out;
-		if (rc == Z_STREAM_END)
-			break;
-		if (rc != Z_OK) {
-			inflateEnd(&z);
-			return -1;
-		}
-		if ((z.data_type & (128 | 64)) == (128 | 64))
-			unused = (unsigned)z.data_type & 7;
-		else if (z.data_type & 128)
-			final_bit = (size_t)(z.next_in - def) * 8 - (size_t)(z.data_type & 7);
-	}
-	rc = z.avail_in != 0 || got_len != want_len || got_crc != want_crc;
-	inflateEnd(&z);
-	if (rc || !*len)
+	if (deflate_walk(def, *len, want, want_len, &w))
 		return -1;
 	if (keep_final)
 		return 0;
-	def[final_bit / 8] &= (unsigned char)~(1u << (final_bit % 8));
-	def[*len - 1] &= (unsigned char)((1u << (8 - unused)) - 1);
+	def[w.final_bit / 8] &= (unsigned char)~(1u << (w.final_bit % 8));
+	def[*len - 1] &= (unsigned char)((1u << (8 - w.pad_bits)) - 1);
 	/* An empty stored block: 3 zero header bits, pad, LEN 0, NLEN ffff. */
-	if (unused < 3)
+	if (w.pad_bits < 3)
 		def[(*len)++] = 0;
 	def[(*len)++] = 0;
 	def[(*len)++] = 0;
@@ -196,7 +161,7 @@ static int gz_compress_slot(struct libdeflate_compressor *ld, struct gz_slot *s)
 	if (!n)
 		return -1;
 	s->out_len = n;
-	return deflate_make_joinable(s->out, &s->out_len, s->last, s->in_len, s->crc);
+	return deflate_make_joinable(s->out, &s->out_len, s->last, s->in, s->in_len);
 }
 
 static void *gz_worker(void *arg)
@@ -267,7 +232,7 @@ static int gz_flush_one(struct compressor *c, int wait)
 	if (st != SLOT_DONE)
 		return 1;
 	if (s->failed)
-		return error_env("gzip: libdeflate gave a block that does not inflate back "
+		return error_env("gzip: libdeflate gave a block that does not decode back "
 				 "to its input (block %llu)", (unsigned long long)s->seq);
 	if (!g->header_done) {
 		static const unsigned char hdr[10] = {

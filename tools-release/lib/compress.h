@@ -11,8 +11,8 @@
  *        alone by libdeflate at GZ_LEVEL (the library takes no preset
  *        dictionary), the final-block bit of every block but the last is
  *        cleared and an empty stored block realigns it to a byte, so the
- *        pieces join into one deflate stream.  Every block is inflated
- *        once (that finds the bit) and checked against its input.
+ *        pieces join into one deflate stream.  Every block is decoded
+ *        once against its input (that finds the bit and proves it).
  *  xz    liblzma's multithreaded encoder, preset XZ_PRESET, CRC64,
  *        XZ_BLOCK_SIZE blocks; the same bytes as
  *        "xz --threads=2 --block-size=8MiB -6".
@@ -77,10 +77,11 @@ int compress_buffer(enum compress_format f, int jobs, const void *buf, size_t le
  * The gzip block step, exposed for tests: make the raw deflate stream
  * def[0..*len) (one whole stream, as libdeflate writes it) joinable by
  * clearing its final-block bit and appending an empty stored block.  def
- * needs 5 spare bytes.  Also inflates it and checks that it gives back
- * want_len bytes with CRC-32 want_crc.  0 ok, -1 if the stream is bad.
+ * needs 5 spare bytes.  The stream must decompress to exactly
+ * want[0..want_len) (lib/deflate-walk.h checks it while finding the
+ * bit).  0 ok, -1 if the stream is bad.
  */
 int deflate_make_joinable(unsigned char *def, size_t *len, int keep_final,
-			  size_t want_len, uint32_t want_crc);
+			  const unsigned char *want, size_t want_len);
 
 #endif

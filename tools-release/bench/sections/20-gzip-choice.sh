@@ -14,7 +14,8 @@ if [ ! -f "$tar" ]; then
 	tar=$W/tar.tar
 	git -C "$BENCH_SRC" archive --format=tar --prefix="$PFX" "$BENCH_REF" >"$tar"
 fi
-cc -O2 -o "$W/gzchoice" "$BENCH_DIR/gzchoice.c" $(pkg-config --cflags --libs zlib libdeflate)
+cc -O2 -I"$BENCH_DIR/../lib" -o "$W/gzchoice" "$BENCH_DIR/gzchoice.c" \
+	"$BENCH_DIR/../lib/deflate-walk.c" $(pkg-config --cflags --libs zlib libdeflate)
 {
 	printf '## Choosing the deflate library (%s tar, one core, best of 3)\n\n' "$BENCH_KIND"
 	"$W/gzchoice" "$tar" ${GZCHOICE_BLOCKS:-2048 4096}

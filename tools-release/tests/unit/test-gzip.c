@@ -8,10 +8,12 @@
  */
 #include "unit.h"
 #include "lib/compress.h"
+#include "lib/deflate-walk.h"
 #include "lib/hash.h"
 #include "lib/strbuf.h"
 #include "lib/xalloc.h"
 
+#include <libdeflate.h>
 #include <lzma.h>
 #include <zlib.h>
 
@@ -161,22 +163,298 @@ TEST(joinable_blocks)
 	}
 }
 
+/*
+ * zlib's view of a raw deflate stream: where the final block starts, the
+ * unused bits of the last byte and the output length; 0 when zlib reads
+ * it to its end and nothing follows.  Z_BLOCK stops before every block
+ * header (data_type has 128) and after the final block (128 + 64).
+ */
+static int zlib_walk(const unsigned char *def, size_t len, struct strbuf *out,
+		     struct deflate_walk *w)
+{
+	unsigned char buf[65536];
+	z_stream z;
+	int rc;
+
+	memset(w, 0, sizeof(*w));
+	memset(&z, 0, sizeof(z));
+	if (inflateInit2(&z, -15) != Z_OK)
+		return -1;
+	z.next_in = (unsigned char *)def;
+	z.avail_in = (uInt)len;
+	for (;;) {
+		z.next_out = buf;
+		z.avail_out = sizeof(buf);
+		rc = inflate(&z, Z_BLOCK);
+		w->out_len += sizeof(buf) - z.avail_out;
+		if (out)
+			strbuf_add(out, buf, sizeof(buf) - z.avail_out);
+		if (rc != Z_OK)
+			break;
+		if ((z.data_type & (128 | 64)) == (128 | 64))
+			w->pad_bits = (unsigned)z.data_type & 7;
+		else if (z.data_type & 128)
+			w->final_bit = (size_t)(z.next_in - def) * 8 - (size_t)(z.data_type & 7);
+		else if (z.avail_in == 0 && z.avail_out)
+			break;	/* wants more input */
+	}
+	inflateEnd(&z);
+	return rc == Z_STREAM_END && z.avail_in == 0 ? 0 : -1;
+}
+
+/* The walk against zlib on one stream known to be good. */
+static int walk_matches_zlib(const unsigned char *def, size_t len, const unsigned char *in,
+			     size_t in_len)
+{
+	struct deflate_walk a, b;
+
+	if (zlib_walk(def, len, NULL, &b) || b.out_len != in_len)
+		return 0;
+	if (deflate_walk(def, len, in, in_len, &a) || deflate_walk(def, len, NULL, 0, &b))
+		return 0;
+	return a.final_bit == b.final_bit && a.pad_bits == b.pad_bits &&
+		a.out_len == in_len && b.out_len == in_len;
+}
+
+static size_t zlib_deflate_raw(const unsigned char *in, size_t len, int level, int strategy,
+			       int flush_midway, unsigned char *out, size_t cap)
+{
+	z_stream z;
+	size_t half = len / 2;
+
+	memset(&z, 0, sizeof(z));
+	if (deflateInit2(&z, level, Z_DEFLATED, -15, 8, strategy) != Z_OK)
+		return 0;
+	z.next_out = out;
+	z.avail_out = (uInt)cap;
+	z.next_in = (unsigned char *)in;
+	z.avail_in = (uInt)(flush_midway ? half : len);
+	if (flush_midway) {
+		/* Z_FULL_FLUSH adds an empty stored block in the middle. */
+		deflate(&z, Z_FULL_FLUSH);
+		z.avail_in = (uInt)(len - half);
+	}
+	if (deflate(&z, Z_FINISH) != Z_STREAM_END) {
+		deflateEnd(&z);
+		return 0;
+	}
+	deflateEnd(&z);
+	return cap - z.avail_out;
+}
+
+TEST(walk_agrees_with_zlib)
+{
+	static const size_t sizes[] = { 0, 1, 3, 258, 65535, 65536, 70000, 300001 };
+	static const enum pattern pats[] = { PAT_TEXT, PAT_RANDOM, PAT_ZERO, PAT_MIXED };
+	static const int ld_levels[] = { 0, 1, 4, 6, 7, 9 };
+	static const int z_strategies[] = { Z_DEFAULT_STRATEGY, Z_FILTERED, Z_HUFFMAN_ONLY,
+					    Z_RLE, Z_FIXED };
+	size_t i, j, k, cases = 0, good = 0;
+
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		for (j = 0; j < ARRAY_SIZE(pats); j++) {
+			unsigned char *in = make_input(sizes[i], pats[j]);
+			size_t cap = sizes[i] + sizes[i] / 8 + 4096, n;
+			unsigned char *out = xmalloc(cap);
+
+			for (k = 0; k < ARRAY_SIZE(ld_levels); k++) {
+				struct libdeflate_compressor *c =
+					libdeflate_alloc_compressor(ld_levels[k]);
+
+				n = libdeflate_deflate_compress(c, in, sizes[i], out, cap);
+				libdeflate_free_compressor(c);
+				cases++;
+				good += n && walk_matches_zlib(out, n, in, sizes[i]);
+			}
+			for (k = 0; k < ARRAY_SIZE(z_strategies) * 2; k++) {
+				n = zlib_deflate_raw(in, sizes[i], k % 2 ? 0 : 6,
+						     z_strategies[k / 2], k % 2, out, cap);
+				cases++;
+				good += n && walk_matches_zlib(out, n, in, sizes[i]);
+			}
+			free(out);
+			free(in);
+		}
+	}
+	CHECK_INT(cases, 512);
+	CHECK_INT(good, cases);
+}
+
+/* A tiny bit writer for hand-made streams, lowest bit first. */
+struct bitout {
+	unsigned char b[64];
+	size_t bits;
+};
+
+static void put_bits(struct bitout *o, unsigned v, unsigned n)
+{
+	while (n--) {
+		if (v & 1)
+			o->b[o->bits / 8] |= (unsigned char)(1u << (o->bits % 8));
+		o->bits++;
+		v >>= 1;
+	}
+}
+
+/* A Huffman code is sent most significant bit first. */
+static void put_code(struct bitout *o, unsigned code, unsigned n)
+{
+	while (n--)
+		put_bits(o, code >> n, 1);
+}
+
+TEST(walk_refuses_bad_streams)
+{
+	unsigned char *in = make_input(100000, PAT_TEXT);
+	unsigned char out[120000], bad[120000];
+	struct libdeflate_compressor *c = libdeflate_alloc_compressor(7);
+	size_t n = libdeflate_deflate_compress(c, in, 100000, out, sizeof(out)), cut, refused, tried;
+	struct deflate_walk w;
+	struct bitout o;
+
+	libdeflate_free_compressor(c);
+	CHECK(n > 0 && deflate_walk(out, n, in, 100000, &w) == 0);
+	/* Truncations (all of the first and last 300 bytes), one byte too many. */
+	for (cut = refused = tried = 0; cut < n; cut += cut < 300 || cut > n - 300 ? 1 : 89) {
+		tried++;
+		refused += deflate_walk(out, cut, NULL, 0, &w) == -1;
+	}
+	CHECK(tried > 600);
+	CHECK_INT(refused, tried);
+	memcpy(bad, out, n);
+	bad[n] = 0;
+	CHECK(deflate_walk(bad, n + 1, NULL, 0, &w) == -1);
+	/* The right stream against the wrong bytes, anywhere in them. */
+	for (cut = refused = 0; cut < 100000; cut += 997) {
+		in[cut] ^= 0x20;
+		refused += deflate_walk(out, n, in, 100000, &w) == -1;
+		in[cut] ^= 0x20;
+	}
+	CHECK_INT(refused, 101);
+	CHECK(deflate_walk(out, n, in, 99999, &w) == -1);
+	CHECK(deflate_walk(out, n, in, 100000, &w) == 0);
+	free(in);
+
+	/* Block type 3 is reserved. */
+	memset(&o, 0, sizeof(o));
+	put_bits(&o, 1, 1);
+	put_bits(&o, 3, 2);
+	CHECK(deflate_walk(o.b, 1, NULL, 0, &w) == -1);
+	/* A stored block whose NLEN is not LEN's complement. */
+	{
+		static const unsigned char st[] = { 0x01, 0x01, 0x00, 0xfe, 0xfe, 'x' };
+		static const unsigned char ok[] = { 0x01, 0x01, 0x00, 0xfe, 0xff, 'x' };
+
+		CHECK(deflate_walk(st, sizeof(st), NULL, 0, &w) == -1);
+		CHECK(deflate_walk(ok, sizeof(ok), (const unsigned char *)"x", 1, &w) == 0);
+		CHECK(deflate_walk(ok, sizeof(ok), (const unsigned char *)"y", 1, &w) == -1);
+		CHECK(w.final_bit == 0 && w.blocks == 1);
+	}
+	/* A fixed block whose first symbol is a match: nothing to copy from. */
+	memset(&o, 0, sizeof(o));
+	put_bits(&o, 1, 1);
+	put_bits(&o, 1, 2);
+	put_code(&o, 0x30 + 'a', 8);	/* literal 'a' */
+	put_code(&o, 1, 7);		/* length 3 */
+	put_code(&o, 0, 5);		/* distance 1 */
+	put_code(&o, 0, 7);		/* end of block */
+	CHECK(deflate_walk(o.b, (o.bits + 7) / 8, (const unsigned char *)"aaaa", 4, &w) == 0);
+	CHECK(w.out_len == 4 && w.pad_bits == (8 - o.bits % 8) % 8);
+	memset(&o, 0, sizeof(o));
+	put_bits(&o, 1, 1);
+	put_bits(&o, 1, 2);
+	put_code(&o, 1, 7);		/* length 3 */
+	put_code(&o, 0, 5);		/* distance 1, before the start */
+	put_code(&o, 0, 7);
+	CHECK(deflate_walk(o.b, (o.bits + 7) / 8, NULL, 0, &w) == -1);
+	/* Distance symbol 30 does not exist. */
+	memset(&o, 0, sizeof(o));
+	put_bits(&o, 1, 1);
+	put_bits(&o, 1, 2);
+	put_code(&o, 0x30 + 'a', 8);
+	put_code(&o, 1, 7);
+	put_code(&o, 30, 5);
+	put_code(&o, 0, 7);
+	CHECK(deflate_walk(o.b, (o.bits + 7) / 8, NULL, 0, &w) == -1);
+	/* A dynamic block whose code-length code is over-subscribed. */
+	memset(&o, 0, sizeof(o));
+	put_bits(&o, 1, 1);
+	put_bits(&o, 2, 2);
+	put_bits(&o, 0, 5);
+	put_bits(&o, 0, 5);
+	put_bits(&o, 15, 4);	/* 19 code-length code lengths */
+	for (cut = 0; cut < 19; cut++)
+		put_bits(&o, 1, 3);
+	CHECK(deflate_walk(o.b, (o.bits + 7) / 8, NULL, 0, &w) == -1);
+	CHECK(deflate_walk(NULL, 0, NULL, 0, &w) == -1);
+}
+
+/* Damaged streams: the walk accepts exactly what zlib accepts. */
+TEST(walk_differs_from_zlib_nowhere)
+{
+	unsigned char *in = make_input(40000, PAT_MIXED);
+	unsigned char out[50000], mut[50000];
+	size_t ns[3], t, agree = 0, accepted = 0, tries = 0;
+	int lv;
+
+	for (lv = 0; lv < 3; lv++) {
+		struct libdeflate_compressor *c = libdeflate_alloc_compressor(lv * 5 + 1);
+
+		ns[lv] = libdeflate_deflate_compress(c, in, 40000, out, sizeof(out));
+		libdeflate_free_compressor(c);
+		for (t = 0; t < 1500; t++) {
+			struct deflate_walk a, b;
+			struct strbuf back = STRBUF_INIT;
+			size_t len = ns[lv], flips = 1 + lcg() % 3;
+			int za, wa;
+
+			memcpy(mut, out, len);
+			while (flips--) {
+				/* Mostly near the start, where the code tables are. */
+				size_t at = lcg() % (t % 2 ? len : (len < 64 ? len : 64));
+
+				mut[at] ^= (unsigned char)(1u << (lcg() % 8));
+			}
+			if (t % 7 == 0)
+				len -= lcg() % (len < 16 ? len : 16);
+			za = zlib_walk(mut, len, &back, &b);
+			wa = deflate_walk(mut, len, NULL, 0, &a);
+			tries++;
+			if (za != wa) {
+				printf("# level %d try %zu: zlib %d walk %d\n", lv * 5 + 1, t, za, wa);
+			} else if (!za) {
+				accepted++;
+				agree += a.final_bit == b.final_bit && a.pad_bits == b.pad_bits &&
+					a.out_len == b.out_len &&
+					!deflate_walk(mut, len, (unsigned char *)back.buf, back.len, &a);
+			} else {
+				agree++;
+			}
+			strbuf_release(&back);
+		}
+	}
+	CHECK_INT(agree, tries);
+	printf("# %zu of %zu damaged streams still decoded, the same by both\n", accepted, tries);
+	free(in);
+}
+
 TEST(make_joinable_rejects_garbage)
 {
 	unsigned char junk[16] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 	size_t len = 8;
 
-	CHECK(deflate_make_joinable(junk, &len, 0, 0, 0) == -1);
+	CHECK(deflate_make_joinable(junk, &len, 0, (const unsigned char *)"", 0) == -1);
+	CHECK_INT(len, 8);
 	/* A good stream whose claimed content is wrong is refused too. */
 	{
 		unsigned char empty_final[8] = { 0x03, 0x00 };
 
 		len = 2;
-		CHECK(deflate_make_joinable(empty_final, &len, 1, 0, 0) == 0);
+		CHECK(deflate_make_joinable(empty_final, &len, 1, (const unsigned char *)"", 0) == 0);
 		len = 2;
-		CHECK(deflate_make_joinable(empty_final, &len, 1, 1, 0) == -1);
+		CHECK(deflate_make_joinable(empty_final, &len, 1, (const unsigned char *)"x", 1) == -1);
 		len = 2;
-		CHECK(deflate_make_joinable(empty_final, &len, 0, 0, 0) == 0);
+		CHECK(deflate_make_joinable(empty_final, &len, 0, (const unsigned char *)"", 0) == 0);
 		/* 03 00 -> final bit cleared, 6 bits of the second byte unused. */
 		CHECK_INT(len, 6);
 		CHECK(empty_final[0] == 0x02 && empty_final[2] == 0 && empty_final[3] == 0 &&
@@ -319,6 +597,9 @@ int main(void)
 {
 	RUN(joinable_blocks);
 	RUN(make_joinable_rejects_garbage);
+	RUN(walk_agrees_with_zlib);
+	RUN(walk_refuses_bad_streams);
+	RUN(walk_differs_from_zlib_nowhere);
 	RUN(gzip_header);
 	RUN(gzip_threads_and_chunks);
 	RUN(gzip_tiny_writes);
