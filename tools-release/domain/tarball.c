@@ -38,27 +38,29 @@ static char *version_from_tag(const char *ref)
 /* The tree's own version, or NULL (quietly) when it is not a Xen tree. */
 static int tree_version(const struct git_repo *r, const char *commit, char **out)
 {
+	static const char *const makefiles[] = { "xen/Makefile", "hypervisor/Makefile" };
 	struct strbuf sb = STRBUF_INIT;
-	struct tree_layout l;
 	struct xen_version v;
-	int rc;
+	size_t i;
+	int rc = 1;
 
 	*out = NULL;
-	rc = git_read_blob(r, commit, "xen/Makefile", &sb);
-	if (rc == 1) {
+	for (i = 0; i < ARRAY_SIZE(makefiles) && rc == 1; i++) {
 		strbuf_reset(&sb);
-		rc = git_read_blob(r, commit, "hypervisor/Makefile", &sb);
+		rc = git_read_blob(r, commit, makefiles[i], &sb);
+	}
+	if (!rc) {
+		char *origin = xstrfmt("%s:%s", commit, makefiles[i - 1]);
+
+		memset(&v, 0, sizeof(v));
+		rc = version_parse_makefile(sb.buf, sb.len, origin, &v);
+		if (!rc)
+			*out = xen_version_string(&v);
+		xen_version_release(&v);
+		free(origin);
 	}
 	strbuf_release(&sb);
-	if (rc)
-		return rc < 0 ? rc : 0;
-	if ((rc = tree_layout_detect(r, commit, &l)))
-		return rc;
-	if ((rc = tree_read_version(r, commit, &l, &v)))
-		return rc;
-	*out = xen_version_string(&v);
-	xen_version_release(&v);
-	return 0;
+	return rc < 0 ? rc : 0;
 }
 
 int tarball_resolve(const struct git_repo *r, const char *ref, const char *prefix,
