@@ -8,6 +8,7 @@
 #include <ftw.h>
 
 #define DEFAULT_MAX_FILE (64u << 20)
+#define ATOMIC_WRITEBACK ((off_t)1 << 20)
 
 int atomic_open(struct atomic_file *af, const char *path, mode_t mode)
 {
@@ -17,6 +18,7 @@ int atomic_open(struct atomic_file *af, const char *path, mode_t mode)
 	af->path = xstrdup(path);
 	af->tmp = NULL;
 	af->fd = -1;
+	af->written = af->queued = 0;
 	for (tries = 0; tries < 100; tries++) {
 		char rnd[16];
 		struct timespec ts;
@@ -55,6 +57,15 @@ int atomic_write(struct atomic_file *af, const void *data, size_t len)
 		BUG("atomic_write on a closed file");
 	if (write_all(af->fd, data, len))
 		return error_errno("cannot write '%s'", af->tmp);
+	af->written += (off_t)len;
+#ifdef SYNC_FILE_RANGE_WRITE
+	/* Advisory: errors, if any, come back from fsync at commit. */
+	if (af->written - af->queued >= ATOMIC_WRITEBACK) {
+		(void)sync_file_range(af->fd, af->queued, af->written - af->queued,
+				      SYNC_FILE_RANGE_WRITE);
+		af->queued = af->written;
+	}
+#endif
 	return 0;
 }
 

@@ -19,10 +19,16 @@ struct atomic_file {
 	char *path;		/* final name */
 	char *tmp;		/* temporary name while open */
 	int fd;
+	off_t written;		/* bytes written so far */
+	off_t queued;		/* of which handed to the disk already */
 };
 
 /* Open a temporary beside path; mode as for open(2). */
 int atomic_open(struct atomic_file *af, const char *path, mode_t mode);
+/*
+ * Every ATOMIC_WRITEBACK bytes a large file is handed to the disk
+ * without waiting (Linux), so that the fsync at commit has little left.
+ */
 int atomic_write(struct atomic_file *af, const void *data, size_t len);
 /* fsync, rename over path, fsync the directory.  Frees af. */
 int atomic_commit(struct atomic_file *af);
