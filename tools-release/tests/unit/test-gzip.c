@@ -386,7 +386,7 @@ TEST(walk_refuses_bad_streams)
 	for (cut = 0; cut < 19; cut++)
 		put_bits(&o, 1, 3);
 	CHECK(deflate_walk(o.b, (o.bits + 7) / 8, NULL, 0, &w) == -1);
-	CHECK(deflate_walk(NULL, 0, NULL, 0, &w) == -1);
+	CHECK(deflate_walk(o.b, 0, NULL, 0, &w) == -1);
 }
 
 /* Damaged streams: the walk accepts exactly what zlib accepts. */
