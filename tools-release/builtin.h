@@ -13,6 +13,7 @@
 #include "lib/compat.h"
 #include "lib/git.h"
 #include "lib/lock.h"
+#include "domain/branch.h"
 
 #ifndef XENSTABLE_VERSION
 #define XENSTABLE_VERSION "0.0-dev"
@@ -38,6 +39,23 @@ int ctx_lock(struct xs_ctx *ctx, const char *what);
 int ctx_lock_source(const struct git_repo *src, struct repo_lock *lk, const char *what);
 /* Join a path below the maintenance repository.  malloc()ed. */
 char *ctx_path(const struct xs_ctx *ctx, const char *rel);
+
+/* What a command that builds from the source repository holds: the
+ * maintained branches and the opened source repository. */
+struct ctx_source {
+	struct branch_set branches;
+	struct branch *branch;	/* the one named to ctx_source_open(), or NULL */
+	struct git_repo src;
+};
+/* Load the branches, find branch (when not NULL; a usage error if it names
+ * none), open the source repository, then take the repository lock for
+ * lock_what (when not NULL).  On failure nothing is left held.  The lock
+ * stays until the command returns, as with ctx_lock(). */
+int ctx_source_open(struct xs_ctx *ctx, struct ctx_source *cs, const char *branch,
+		    const char *lock_what);
+/* Release what a successful ctx_source_open() took, except the lock
+ * (main() drops it after the command returns). */
+void ctx_source_close(struct ctx_source *cs);
 
 typedef int (*cmd_fn)(int argc, const char **argv, struct xs_ctx *ctx);
 

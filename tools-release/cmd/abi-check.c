@@ -65,9 +65,8 @@ int cmd_abi_check(int argc, const char **argv, struct xs_ctx *ctx)
 		OPT_INT_("jobs", 'j', &jobs, "N", "parallel make jobs for the build"),
 		OPT_END_(),
 	};
-	struct branch_set bs;
+	struct ctx_source cs;
 	struct branch *b;
-	struct git_repo src;
 	struct abi_check_opts o;
 	struct abi_findings f = { NULL, 0, 0 };
 	struct check_result r;
@@ -83,27 +82,17 @@ int cmd_abi_check(int argc, const char **argv, struct xs_ctx *ctx)
 		usage_with_options(stderr, abi_check_usage, opts);
 		return -XS_USAGE;
 	}
-	rc = branches_load(&bs, ctx->repo);
+	rc = ctx_source_open(ctx, &cs, argv[0], NULL);
 	if (rc)
 		return rc;
-	b = branch_find(&bs, argv[0]);
-	if (!b) {
-		branches_release(&bs);
-		return error_usage("no branch '%s' in branches/ (see 'xenstable support')",
-				   argv[0]);
-	}
+	b = cs.branch;
 	rev = argc == 2 ? argv[1] : b->ref;
-	rc = ctx_open_source(ctx, &src);
-	if (rc) {
-		branches_release(&bs);
-		return rc;
-	}
 	memset(&o, 0, sizeof(o));
-	o.src = &src;
+	o.src = &cs.src;
 	o.branch = b;
 	o.rev = rev;
 	o.maint_root = ctx->repo;
-	o.branches = &bs;
+	o.branches = &cs.branches;
 	o.jobs = jobs;
 	check_result_init(&r, "abi");
 	rc = abi_check_run(&o, &r, &f);
@@ -132,7 +121,6 @@ int cmd_abi_check(int argc, const char **argv, struct xs_ctx *ctx)
 		rc = -check_exit_code(&r);
 	abi_findings_release(&f);
 	check_result_release(&r);
-	git_close(&src);
-	branches_release(&bs);
+	ctx_source_close(&cs);
 	return rc;
 }

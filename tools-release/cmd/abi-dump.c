@@ -25,8 +25,7 @@ int cmd_abi_dump(int argc, const char **argv, struct xs_ctx *ctx)
 			  "dump a version that is not a release, or replace a newer baseline"),
 		OPT_END_(),
 	};
-	struct branch_set bs;
-	struct git_repo src;
+	struct ctx_source cs;
 	struct abi_dump_opts o;
 	struct check_result r;
 	char *dir = NULL, took[32];
@@ -40,25 +39,14 @@ int cmd_abi_dump(int argc, const char **argv, struct xs_ctx *ctx)
 		usage_with_options(stderr, abi_dump_usage, opts);
 		return -XS_USAGE;
 	}
-	rc = branches_load(&bs, ctx->repo);
+	rc = ctx_source_open(ctx, &cs, NULL, "xenstable abi dump");
 	if (rc)
 		return rc;
-	rc = ctx_open_source(ctx, &src);
-	if (rc) {
-		branches_release(&bs);
-		return rc;
-	}
-	rc = ctx_lock(ctx, "xenstable abi dump");
-	if (rc) {
-		git_close(&src);
-		branches_release(&bs);
-		return rc;
-	}
 	memset(&o, 0, sizeof(o));
-	o.src = &src;
+	o.src = &cs.src;
 	o.rev = argv[0];
 	o.maint_root = ctx->repo;
-	o.branches = &bs;
+	o.branches = &cs.branches;
 	o.jobs = jobs;
 	o.force = !!force;
 	check_result_init(&r, "abi-dump");
@@ -91,7 +79,6 @@ int cmd_abi_dump(int argc, const char **argv, struct xs_ctx *ctx)
 		rc = -check_exit_code(&r);
 	free(dir);
 	check_result_release(&r);
-	git_close(&src);
-	branches_release(&bs);
+	ctx_source_close(&cs);
 	return rc;
 }

@@ -28,8 +28,7 @@ int cmd_boot_check(int argc, const char **argv, struct xs_ctx *ctx)
 		OPT_BOOL_("force", 0, &force, "rebuild the hypervisor even if it built before"),
 		OPT_END_(),
 	};
-	struct branch_set bs;
-	struct git_repo src;
+	struct ctx_source cs;
 	struct boot_check_opts o;
 	struct check_result build, boot;
 	char took[32];
@@ -47,21 +46,16 @@ int cmd_boot_check(int argc, const char **argv, struct xs_ctx *ctx)
 		return error_usage("--timeout %d: give 1 to 86400 seconds", timeout);
 	if (expect && (!*expect || strpbrk(expect, " \t\n")))
 		return error_usage("--expect '%s' is not a version", expect);
-	rc = branches_load(&bs, ctx->repo);
+	rc = ctx_source_open(ctx, &cs, NULL, NULL);
 	if (rc)
 		return rc;
-	rc = ctx_open_source(ctx, &src);
-	if (rc) {
-		branches_release(&bs);
-		return rc;
-	}
 	check_result_init(&build, "build");
 	check_result_init(&boot, "boot");
 	memset(&o, 0, sizeof(o));
-	o.src = &src;
+	o.src = &cs.src;
 	o.rev = argv[0];
 	o.maint_root = ctx->repo;
-	o.branches = &bs;
+	o.branches = &cs.branches;
 	o.expect = expect;
 	o.timeout_ms = timeout * 1000L;
 	o.jobs = jobs;
@@ -102,7 +96,6 @@ int cmd_boot_check(int argc, const char **argv, struct xs_ctx *ctx)
 		rc = -check_exit_code(&boot);
 	check_result_release(&build);
 	check_result_release(&boot);
-	git_close(&src);
-	branches_release(&bs);
+	ctx_source_close(&cs);
 	return rc;
 }

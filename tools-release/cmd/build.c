@@ -74,8 +74,7 @@ int cmd_build(int argc, const char **argv, struct xs_ctx *ctx)
 		OPT_BOOL_("force", 0, &force, "rebuild even when this commit built before"),
 		OPT_END_(),
 	};
-	struct branch_set bs;
-	struct git_repo src;
+	struct ctx_source cs;
 	struct build_opts o;
 	struct build_result res;
 	unsigned want = BUILD_ALL;
@@ -91,19 +90,14 @@ int cmd_build(int argc, const char **argv, struct xs_ctx *ctx)
 	}
 	if (components && (rc = build_parse_components(components, &want)))
 		return rc;
-	rc = branches_load(&bs, ctx->repo);
+	rc = ctx_source_open(ctx, &cs, NULL, NULL);
 	if (rc)
 		return rc;
-	rc = ctx_open_source(ctx, &src);
-	if (rc) {
-		branches_release(&bs);
-		return rc;
-	}
 	memset(&o, 0, sizeof(o));
-	o.src = &src;
+	o.src = &cs.src;
 	o.rev = argv[0];
 	o.maint_root = ctx->repo;
-	o.branches = &bs;
+	o.branches = &cs.branches;
 	o.components = want;
 	o.jobs = jobs;
 	o.keep = !!keep;
@@ -130,7 +124,6 @@ int cmd_build(int argc, const char **argv, struct xs_ctx *ctx)
 	if (!rc)
 		rc = -check_exit_code(&res.check);
 	build_result_release(&res);
-	git_close(&src);
-	branches_release(&bs);
+	ctx_source_close(&cs);
 	return rc;
 }

@@ -62,6 +62,42 @@ int ctx_lock(struct xs_ctx *ctx, const char *what)
 	return rc;
 }
 
+int ctx_source_open(struct xs_ctx *ctx, struct ctx_source *cs, const char *branch,
+		    const char *lock_what)
+{
+	int rc;
+
+	cs->branch = NULL;
+	rc = branches_load(&cs->branches, ctx->repo);
+	if (rc)
+		return rc;
+	/* Before the source: a mistyped branch costs no git process. */
+	if (branch) {
+		cs->branch = branch_find(&cs->branches, branch);
+		if (!cs->branch) {
+			branches_release(&cs->branches);
+			return error_usage("no branch '%s' in branches/ (see 'xenstable support')",
+					   branch);
+		}
+	}
+	rc = ctx_open_source(ctx, &cs->src);
+	if (rc) {
+		branches_release(&cs->branches);
+		return rc;
+	}
+	if (lock_what && (rc = ctx_lock(ctx, lock_what))) {
+		ctx_source_close(cs);
+		return rc;
+	}
+	return 0;
+}
+
+void ctx_source_close(struct ctx_source *cs)
+{
+	git_close(&cs->src);
+	branches_release(&cs->branches);
+}
+
 int ctx_lock_source(const struct git_repo *src, struct repo_lock *lk, const char *what)
 {
 	char *path = path_join(src->common_dir, "xenstable.lock");
