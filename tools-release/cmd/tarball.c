@@ -122,17 +122,6 @@ static void list_paths(const char *what, const struct strvec *paths)
 		printf("    ... and %zu more %s (--json lists all)\n", paths->nr - LIST_MAX, what);
 }
 
-static void json_paths(struct json_writer *w, const char *key, const struct strvec *paths)
-{
-	size_t i;
-
-	jw_key(w, key);
-	jw_arr_begin(w);
-	for (i = 0; i < paths->nr; i++)
-		jw_str(w, paths->v[i]);
-	jw_arr_end(w);
-}
-
 static void json_differ(struct json_writer *w, const struct strvec *d)
 {
 	size_t i;
@@ -252,8 +241,8 @@ static void report_check_json(const char *file, const char *ref,
 	if (note)
 		jw_kv_str(&w, "note", note);
 	jw_obj_end(&w);
-	json_paths(&w, "only_in_file", &v->only_in_file);
-	json_paths(&w, "only_in_tag", &v->only_in_ref);
+	jw_kv_strvec(&w, "only_in_file", &v->only_in_file);
+	jw_kv_strvec(&w, "only_in_tag", &v->only_in_ref);
 	json_differ(&w, &v->differ);
 	jw_kv_int(&w, "mtime_differs", (long long)v->mtime_differs);
 	jw_kv_bool(&w, "entries_equal", v->entries_equal);

@@ -98,17 +98,6 @@ int check_exit_code(const struct check_result *r)
 	return XS_ENV;
 }
 
-static void json_paths(struct json_writer *w, const char *key, const struct strvec *v)
-{
-	size_t i;
-
-	jw_key(w, key);
-	jw_arr_begin(w);
-	for (i = 0; i < v->nr; i++)
-		jw_str(w, v->v[i]);
-	jw_arr_end(w);
-}
-
 void check_result_json(struct json_writer *w, const struct check_result *r)
 {
 	jw_obj_begin(w);
@@ -117,8 +106,8 @@ void check_result_json(struct json_writer *w, const struct check_result *r)
 	jw_kv_str(w, "reason", r->reason ? r->reason : "");
 	jw_kv_int(w, "duration_ms", r->duration_ms);
 	jw_kv_bool(w, "reused", r->reused);
-	json_paths(w, "logs", &r->logs);
-	json_paths(w, "artifacts", &r->artifacts);
+	jw_kv_strvec(w, "logs", &r->logs);
+	jw_kv_strvec(w, "artifacts", &r->artifacts);
 	jw_obj_end(w);
 }
 

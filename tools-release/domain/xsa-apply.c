@@ -938,17 +938,6 @@ static void kv_oid(struct json_writer *w, const char *key, const char *oid)
 		jw_kv_null(w, key);
 }
 
-static void kv_strvec(struct json_writer *w, const char *key, const struct strvec *sv)
-{
-	size_t i;
-
-	jw_key(w, key);
-	jw_arr_begin(w);
-	for (i = 0; i < sv->nr; i++)
-		jw_str(w, sv->v[i]);
-	jw_arr_end(w);
-}
-
 void xa_plan_json(const struct xa_plan *p, struct json_writer *w)
 {
 	size_t i, k;
@@ -967,14 +956,14 @@ void xa_plan_json(const struct xa_plan *p, struct json_writer *w)
 	kv_oid(w, "tip", p->tip);
 	jw_kv_bool(w, "moved", p->moved);
 	jw_kv_int(w, "applied_before", (long long)p->applied_before);
-	kv_strvec(w, "checkouts", &p->checkouts);
+	jw_kv_strvec(w, "checkouts", &p->checkouts);
 	if (p->worktree) {
 		jw_key(w, "worktree");
 		jw_obj_begin(w);
 		jw_kv_str(w, "path", p->worktree);
 		jw_kv_str(w, "method", p->method);
 		jw_kv_bool(w, "clean", p->kept_clean);
-		kv_strvec(w, "files", &p->kept_files);
+		jw_kv_strvec(w, "files", &p->kept_files);
 		jw_obj_end(w);
 	} else {
 		jw_kv_null(w, "worktree");
@@ -989,7 +978,7 @@ void xa_plan_json(const struct xa_plan *p, struct json_writer *w)
 		jw_kv_int(w, "version", e->version);
 		jw_kv_str(w, "state", xsa_state_name(e->state));
 		jw_kv_str(w, "state_detail", e->state_detail);
-		kv_strvec(w, "cves", &e->cves);
+		jw_kv_strvec(w, "cves", &e->cves);
 		jw_kv_str(w, "variant", e->variant);
 		jw_kv_bool(w, "forced", e->forced);
 		kv_oid(w, "stale", e->stale);
@@ -1022,8 +1011,8 @@ void xa_plan_json(const struct xa_plan *p, struct json_writer *w)
 			jw_kv_int(w, "line", e->conflict.line);
 			jw_kv_str(w, "hunk", e->conflict.hunk);
 			jw_kv_str(w, "reason", e->conflict.reason);
-			kv_strvec(w, "blame", &e->conflict.blame);
-			kv_strvec(w, "clean_variants", &e->clean_variants);
+			jw_kv_strvec(w, "blame", &e->conflict.blame);
+			jw_kv_strvec(w, "clean_variants", &e->clean_variants);
 			jw_obj_end(w);
 		} else {
 			jw_kv_null(w, "failure");
