@@ -37,6 +37,38 @@ void sha256_final_hex(struct sha256_ctx *c, char hex[SHA256_HEX_LEN + 1])
 	hex[64] = '\0';
 }
 
+void sha512_init(struct sha512_ctx *c)
+{
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+
+	if (!md || EVP_DigestInit_ex(md, EVP_sha512(), NULL) != 1)
+		die("libcrypto: cannot initialise SHA-512");
+	c->md = md;
+}
+
+void sha512_update(struct sha512_ctx *c, const void *data, size_t len)
+{
+	if (len && EVP_DigestUpdate(c->md, data, len) != 1)
+		die("libcrypto: SHA-512 update failed");
+}
+
+void sha512_final_hex(struct sha512_ctx *c, char hex[SHA512_HEX_LEN + 1])
+{
+	static const char digits[] = "0123456789abcdef";
+	unsigned char d[EVP_MAX_MD_SIZE];
+	unsigned int n = 0, i;
+
+	if (EVP_DigestFinal_ex(c->md, d, &n) != 1 || n != 64)
+		die("libcrypto: SHA-512 final failed");
+	EVP_MD_CTX_free(c->md);
+	c->md = NULL;
+	for (i = 0; i < 64; i++) {
+		hex[2 * i] = digits[d[i] >> 4];
+		hex[2 * i + 1] = digits[d[i] & 15];
+	}
+	hex[128] = '\0';
+}
+
 void sha256_hex(const void *data, size_t len, char hex[SHA256_HEX_LEN + 1])
 {
 	struct sha256_ctx c;
