@@ -12,7 +12,7 @@
 #include "../lib/xalloc.h"
 
 static const char *const verify_usage[] = {
-	"xenstable verify TAG [--dist DIR] [--tarball FILE] [--keyring FILE] [--jobs N] [--json]",
+	"xenstable verify TAG [--dist DIR] [--tarball FILE] [--rebuild] [--keyring FILE] [--jobs N] [--json]",
 	NULL
 };
 
@@ -51,10 +51,11 @@ static int keyring_fingerprints(struct gpg_ctx *g, struct strvec *fprs)
 int cmd_verify(int argc, const char **argv, struct xs_ctx *ctx)
 {
 	const char *dist = NULL, *tarball = NULL, *keyring = NULL;
-	int jobs = 0, json = 0;
+	int jobs = 0, json = 0, rebuild = 0;
 	struct option opts[] = {
 		OPT_STRING_("dist", 0, &dist, "DIR", "release directories to check (default: dist)"),
 		OPT_STRING_("tarball", 0, &tarball, "FILE", "prove this .tar.gz/.tar.xz/.tar.lz is the tag"),
+		OPT_BOOL_("rebuild", 0, &rebuild, "--tarball's compressed bytes too; diffoscope on a difference"),
 		OPT_STRING_("keyring", 0, &keyring, "FILE", "trust exactly the keys in FILE (instead of MAINTAINERS)"),
 		OPT_INT_("jobs", 'j', &jobs, "N", "compression threads when rebuilding"),
 		OPT_BOOL_("json", 0, &json, "one JSON object: checks, fingerprint, XSAs"),
@@ -115,6 +116,8 @@ int cmd_verify(int argc, const char **argv, struct xs_ctx *ctx)
 	o.keyring_fprs = keyring ? &pinned : NULL;
 	o.tag = argv[0];
 	o.dist = dist;
+	o.dist_explicit = !dist_default;
+	o.rebuild = rebuild;
 	o.tarball = tarball;
 	o.jobs = jobs;
 	o.json = xs_json;

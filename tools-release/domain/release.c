@@ -7,10 +7,12 @@
 #include "cfgfile.h"
 #include "changelog.h"
 #include "date.h"
+#include "evtag.h"
 #include "fs.h"
 #include "hash.h"
 #include "json.h"
 #include "maintainers.h"
+#include "provenance.h"
 #include "run-command.h"
 #include "tag.h"
 #include "tarball.h"
@@ -1527,6 +1529,16 @@ static int write_artifacts(const struct release_opts *o, struct release_plan *p)
 		sha256_hex(json.buf, json.len, a->sha256);
 		a->format = "json";
 	}
+	{
+		/* The signed SLSA provenance (domain/provenance.h), in SHA256SUMS. */
+		struct artifact *a = artifact_add(&l, PROVENANCE_FILE);
+
+		a->format = "json";
+		rc = provenance_write(o->src, o->gpg, o->maint, p->key, partial, json.buf,
+				      json.len, a->sha256);
+		if (rc)
+			goto out;
+	}
 	qsort(l.v, l.nr, sizeof(*l.v), cmp_artifact);
 	for (i = 0; i < l.nr; i++)
 		strbuf_addf(&sums, "%s  %s\n", l.v[i].sha256, l.v[i].name);
@@ -1599,6 +1611,12 @@ static int make_tag(const struct release_opts *o, const struct release_plan *p,
 			strbuf_addf(&msg, "  XSA-%d%s%s%s%s%s\n", x->number, *x->cves ? " (" : "",
 				    x->cves, *x->cves ? ")" : "", *x->title ? ": " : "", x->title);
 		}
+	}
+	/* git-evtag's SHA-512 over the whole tree (domain/evtag.h). */
+	rc = evtag_tag_line(o->src, p->release_commit, &msg);
+	if (rc) {
+		strbuf_release(&msg);
+		return rc;
 	}
 	say("tagging %s (signed by %s)", p->tag, p->key);
 	rc = tag_create(o->src, o->gpg, p->tag, p->release_commit, ident, p->time, msg.buf,

@@ -10,6 +10,18 @@
  *   - for any tarball (an upstream xen-X.Y.Z.tar.gz, .xz or .lz): its tar
  *     stream equals the tag's git archive stream, or the paths that differ
  *     are listed;
+ *   - the tag's Git-EVTag-v0-SHA512 line, when it has one (domain/evtag.h):
+ *     the SHA-512 over every object of the commit's tree must match;
+ *   - the release's SLSA provenance (domain/provenance.h): signed by a
+ *     pinned key and agreeing with the tag, SHA256SUMS and the rebuild;
+ *   - with --dist DIR, the files a distro fetched are checked against the
+ *     tag alone: a tarball missing from DIR is rebuilt from the tag and its
+ *     sha256 compared with the signed SHA256SUMS line; DIR's
+ *     release-key.asc, when present, is the only key material needed
+ *     (trusted through the fingerprints MAINTAINERS pins, no network);
+ *   - a rebuilt tarball that differs from the file gets a diffoscope
+ *     report saved beside it (FILE.diffoscope.txt) when diffoscope is
+ *     installed;
  *   - the XSAs the release contains.
  */
 #ifndef XS_VERIFY_H
@@ -32,6 +44,8 @@ struct verify_opts {
 	const struct strvec *keyring_fprs;	/* pinned by --keyring, or NULL */
 	const char *tag;
 	const char *dist;			/* a directory of releases, or NULL */
+	int dist_explicit;			/* --dist was given: it must hold the release */
+	int rebuild;				/* --rebuild: --tarball's compressed bytes too */
 	const char *tarball;			/* a tarball to prove, or NULL */
 	int jobs;
 	int json;			/* one JSON object on stdout */

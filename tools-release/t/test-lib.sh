@@ -102,6 +102,11 @@ test_have_prereq() {
 	ABIGAIL) command -v abidiff >/dev/null 2>&1 ;;
 	QUILT) command -v quilt >/dev/null 2>&1 ;;
 	CHROMIUM) command -v chromium >/dev/null 2>&1 ;;
+	GIT_EVTAG) command -v git-evtag >/dev/null 2>&1 ;;
+	DIFFOSCOPE) command -v diffoscope >/dev/null 2>&1 ;;
+	# python3 with jsonschema (the Debian package may sit beside another python3).
+	JSONSCHEMA) python3 -c 'import jsonschema' 2>/dev/null ||
+		/usr/bin/python3 -c 'import jsonschema' 2>/dev/null ;;
 	# A private mount namespace where a small tmpfs can be mounted (root).
 	TMPFS) mkdir -p "$TRASH/.tmpfs-probe" &&
 		unshare -m sh -c 'mount -t tmpfs -o size=8k tmpfs "$1"' _ "$TRASH/.tmpfs-probe" \
