@@ -15,9 +15,13 @@ pkgs_build="gcc make pkg-config libc6-dev binutils git libyajl-dev libssl-dev zl
 # qemu and abigail-tools for the release preflight, xz/gzip/tar for checks.
 pkgs_run="gnupg gpg-agent quilt xz-utils gzip tar qemu-system-x86 abigail-tools"
 # The tests also make upstream-style .tar.lz files, switch time zones and
-# read JSON output with python3.
-pkgs_check="$pkgs_build $pkgs_run lzip tzdata chromium python3 groff-base bash"
-pkgs_demo="$pkgs_build $pkgs_run"
+# read JSON output with python3; they check releases with the tools a
+# distro has: git-evtag, diffoscope (verify runs it when a rebuild differs;
+# without recommends it is 4 packages, ~5 s to install) and the provenance
+# against its JSON Schemas (python3-jsonschema).
+pkgs_check="$pkgs_build $pkgs_run lzip tzdata chromium python3 groff-base bash git-evtag diffoscope python3-jsonschema"
+# The demo ends with a distro's checks, git-evtag's among them.
+pkgs_demo="$pkgs_build $pkgs_run git-evtag"
 pkgs_report="chromium"
 # bench/apply-synth.py generates the history the apply section measures.
 pkgs_bench="pigz hyperfine time python3"

@@ -14,7 +14,7 @@
  * that tree in stored order, a subtree being followed by its own entries
  * before its next sibling (depth first), a blob by nothing.  A gitlink (a
  * submodule) adds the submodule's commit and its whole walk, from the
- * submodule's repository.  TARBALL.md ("Git-EVTag") says why xenstable
+ * submodule's repository.  PROVENANCE.md says why xenstable
  * computes it itself and what it measured.
  *
  * Used by: release (the line in every RELEASE tag it signs), verify (the
