@@ -235,10 +235,22 @@ xs release 4.19 --date "$D"
 xs -t 10 release --all-due --date "$D"
 
 heading "A distro verifies a release" \
-	"The tag's signature against the pinned key, every checksum and signature," \
-	"and the tarballs rebuilt from the tag, byte for byte."
+	"The tag's signature against the pinned key, its Git-EVTag line (SHA-512 over" \
+	"the whole tree), every checksum and signature, the SLSA provenance, and the" \
+	"tarballs rebuilt from the tag, byte for byte; then the same with the tools a" \
+	"distro already has: git-evtag, and the README's stock gpg + sha256sum steps."
 xs verify RELEASE-4.19.3
-run sh -c "cd '$OUT/maint/dist/4.19.3' && sha256sum -c SHA256SUMS"
+git clone -q "$OUT/upstream" "$OUT/distro-xen"
+if command -v git-evtag >/dev/null 2>&1; then
+	run sh -c "cd '$OUT/distro-xen' && git checkout -q RELEASE-4.19.3 && git evtag verify RELEASE-4.19.3"
+else
+	printf '\n   (git-evtag is not installed: apt-get install git-evtag to run git evtag verify)\n'
+fi
+sed -n '/^<!-- distro-check -->$/,/^<!-- \/distro-check -->$/p' "$ROOT/README.md" |
+	sed -e '/^<!--/d' -e '/^```/d' -e 's/^V=.*/V=4.19.3/' -e "s/^FPR=.*/FPR=$RM/" \
+	>"$OUT/distro-check.sh"
+command -v git-evtag >/dev/null 2>&1 || sed -i '/git evtag verify/d' "$OUT/distro-check.sh"
+run -t 8 sh -c "cd '$OUT/maint/dist/4.19.3' && TMPDIR='$OUT' XEN='$OUT/distro-xen' sh '$OUT/distro-check.sh'"
 xs xsa export 4.19 "$OUT/quilt-4.19" --since RELEASE-4.19.2
 run sh -c "cat '$OUT/quilt-4.19/series'"
 
@@ -252,7 +264,9 @@ cat <<EOT
 
 == Where to look ($((END - START)) s)
    demo-out/report/index.html     the status page (open it in a browser)
-   demo-out/maint/dist/           the releases: tarballs, .sig, SHA256SUMS(.asc), release.json
+   demo-out/maint/dist/           the releases: tarballs, .sig, SHA256SUMS(.asc), release.json,
+                                  provenance.intoto.json(.sig), release-key.asc
+   demo-out/distro-check.sh       the README's distro checks (gpg, sha256sum, git-evtag) for 4.19.3
    demo-out/maint/xsa/            the XSA store
    demo-out/maint/backports/4.16/ Alice's encrypted bundle (Bob keeps his copy in demo-out/bob/)
    demo-out/upstream/             the reference upstream, with the new RELEASE tags

@@ -30,4 +30,28 @@ test_expect_success QEMU 'what it made is there and checks out' '
 	test_grep "The tampered advisory\|sha256 mismatch" demo-out/log.txt
 '
 
+test_expect_success QEMU 'its releases pass a distro'"'"'s checks: xenstable verify, git evtag verify, the README steps' '
+	O=$TRASH/demo-out &&
+	test_grep "RELEASE-4.19.3: all checks passed" demo.log &&
+	RM=$(awk "/^G:.* release /{print \$2; exit}" $O/maint/.xenstable/MAINTAINERS.local) &&
+	test ${#RM} = 40 &&
+	git clone -q $O/upstream distro-xen &&
+	sed -n "/^<!-- distro-check -->\$/,/^<!-- \/distro-check -->\$/p" "$PROJECT_ROOT/README.md" |
+		sed -e "/^<!--/d" -e "/^\`\`\`/d" -e "s/^FPR=.*/FPR=$RM/" >check.sh &&
+	for v in 4.17.3 4.18.2 4.19.3 4.20.2 4.21.2 4.22.1; do
+		"$XENSTABLE" -C $O/maint --source $O/upstream verify RELEASE-$v --dist $O/maint/dist >v.$v ||
+			{ cat v.$v; return 1; }
+		test_grep "ok   evtag      Git-EVTag-v0-SHA512 matches" v.$v &&
+		test_grep "ok   provenance in-toto Statement v1" v.$v &&
+		if test_have_prereq GIT_EVTAG; then
+			gpg --batch --quiet --import $O/maint/dist/$v/release-key.asc 2>/dev/null &&
+			(cd distro-xen && git checkout -q RELEASE-$v && git evtag verify RELEASE-$v) >e.$v 2>&1 &&
+			test_grep "^Successfully verified: Git-EVTag-v0-SHA512" e.$v &&
+			sed "s/^V=.*/V=$v/" check.sh >check.$v.sh &&
+			(cd $O/maint/dist/$v && TMPDIR=$TRASH XEN=$TRASH/distro-xen sh $TRASH/check.$v.sh) >r.$v 2>&1 &&
+			test_grep "RELEASE-$v: all checks passed" r.$v
+		fi || return 1
+	done
+'
+
 test_done
