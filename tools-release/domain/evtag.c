@@ -6,8 +6,8 @@
 
 #include <ctype.h>
 
-/* Deeper trees than this are refused (git itself stops far earlier). */
-#define EVTAG_MAX_DEPTH 4096
+/* Deeper trees are refused (git's own core.maxTreeDepth is 2048). */
+#define EVTAG_MAX_DEPTH 2048
 
 struct walk {
 	evtag_get_fn get;

@@ -132,6 +132,13 @@ test_expect_success 'an upstream tag without a Git-EVTag line is said to have no
 	test_grep "all checks passed" v2
 '
 
+test_expect_success REAL_XEN 'a real xen.git tag has no Git-EVTag line, and verify says so (XS_REAL_XEN)' '
+	"$XENSTABLE" -C "$MAINT" --source "$XS_REAL_XEN" verify RELEASE-4.19.4 \
+		--keyring "$SHARED_DIR/keys/xen.org-key.asc" >vx &&
+	test_grep "^  --   evtag      the tag has no Git-EVTag-v0-SHA512 line" vx &&
+	test_grep "all checks passed" vx
+'
+
 test_expect_success 'a wrong, malformed or doubled Git-EVTag line fails' '
 	sum=$(grep "^Git-EVTag" tag | cut -d" " -f2) &&
 	bad=$(echo "$sum" | tr 0-9a-f 1-9a-f0) &&

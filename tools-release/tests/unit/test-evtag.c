@@ -176,6 +176,26 @@ TEST(malformed_trees)
 		evtag_stats_release(&st);
 	}
 	{
+		/* A tree that holds itself: refused at the depth limit, not a crash. */
+		struct strbuf loop = STRBUF_INIT;
+		char got[EVTAG_HEX_LEN + 1];
+		struct evtag_stats st;
+
+		tree_entry(&loop, "40000", "d", OID_T0);
+		{
+			struct mem_obj objs[] = {
+				{ OID_C, "commit", commit, strlen(commit) },
+				{ OID_T0, "tree", loop.buf, loop.len },
+			};
+			struct mem_store s = { objs, ARRAY_SIZE(objs), 0 };
+
+			CHECK(evtag_walk(mem_get, &s, OID_C, 40, got, &st) < 0);
+			CHECK(st.trees >= 2048 && st.trees <= 2049);
+			evtag_stats_release(&st);
+		}
+		strbuf_release(&loop);
+	}
+	{
 		/* A commit that does not start with its tree, and a wrong type. */
 		const char *nc = "parent " OID_T0 "\n\nm\n";
 		struct mem_obj objs[] = {
