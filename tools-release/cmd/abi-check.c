@@ -86,7 +86,7 @@ int cmd_abi_check(int argc, const char **argv, struct xs_ctx *ctx)
 	if (rc)
 		return rc;
 	b = cs.branch;
-	rev = argc == 2 ? argv[1] : b->ref;
+	rev = argc == 2 ? argv[1] : b->full_ref;
 	memset(&o, 0, sizeof(o));
 	o.src = &cs.src;
 	o.branch = b;
