@@ -1236,6 +1236,35 @@ static int moved_error(const struct xa_plan *plan, const char *now)
 			 plan->base[0] ? plan->base : "absent", now ? now : "absent");
 }
 
+/*
+ * A fix made by hand is no patch's content: its commit is recorded in the
+ * store as the release manager's judgement (an "adapted" mark), which is
+ * what makes the XSA applied on the branch (TRUST.md).
+ */
+static int record_adapted(const struct xa_opts *o, const struct xa_plan *plan)
+{
+	size_t i, k;
+	int rc = 0;
+
+	for (i = 0; i < plan->nr && !rc; i++) {
+		const struct xa_entry *e = &plan->e[i];
+		struct xsa_record *r = xsa_store_find(o->store, e->xsa);
+
+		for (k = 0; r && k < e->nr && !rc; k++) {
+			char *why;
+
+			if (!e->p[k].adapted || !e->p[k].commit[0])
+				continue;
+			why = xstrfmt("adapted by hand with xsa apply --continue (%s did not apply "
+				      "cleanly)", e->p[k].name);
+			rc = xsa_store_set_adapted(o->store->root, r, plan->branch, e->p[k].commit,
+						   why, date_now());
+			free(why);
+		}
+	}
+	return rc;
+}
+
 int xa_continue(const struct xa_opts *o, struct xa_plan *plan)
 {
 	struct apply_run run;
@@ -1314,6 +1343,8 @@ int xa_continue(const struct xa_opts *o, struct xa_plan *plan)
 			goto out;
 		}
 	}
+	if (!rc && !plan->private_target && !plan->dry_run)
+		rc = record_adapted(o, plan);
 	if (!rc) {
 		crash_point("xa-continue-done");
 		/* Done: the person's worktree has served. */

@@ -863,7 +863,30 @@ static int eval_cell(struct eval *ev, const struct xsa_record *r, const struct w
 	}
 
 	for (i = 0; i < r->nr_marks; i++) {
-		if (!strcmp(r->marks[i].branch, b->name)) {
+		const struct xsa_mark *mk = &r->marks[i];
+
+		if (strcmp(mk->branch, b->name))
+			continue;
+		if (!strcmp(mk->state, "adapted")) {
+			char have[GIT_MAX_HEXSZ + 1];
+			int anc = 0;
+
+			/* The release manager's hand-made fix counts while the branch holds it. */
+			if (mk->commit && !git_resolve_commit(ev->o->src, mk->commit, have))
+				anc = xsa_commits_is_ancestor(ev->c, ev->o->src, mk->commit, w->tip);
+			if (anc < 0) {
+				rc = anc;
+				goto out;
+			}
+			if (!anc)
+				continue;
+			cell->marked = 1;
+			cell->state = XSA_APPLIED;
+			snprintf(cell->commit, sizeof(cell->commit), "%s", mk->commit);
+			set_detail(cell, "marked: %s", mk->reason);
+			goto out;
+		}
+		{
 			cell->marked = 1;
 			cell->state = strcmp(r->marks[i].state, "not-affected") ?
 				XSA_NEEDS_BACKPORT : XSA_NOT_AFFECTED;
