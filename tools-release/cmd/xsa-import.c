@@ -16,6 +16,8 @@
 #include "../lib/usage.h"
 #include "../lib/xalloc.h"
 
+#include <fnmatch.h>
+
 static const char *const import_usage[] = {
 	"xenstable xsa import PATH... [--keyring FILE] [--allow-unsigned]",
 	NULL
@@ -47,26 +49,37 @@ static int import_index(struct xs_ctx *ctx, struct xsa_store *store, const char 
 /* The line of the advisory's RESOLUTION entry for f (its pattern and range). */
 static int resolution_line(const char *path, const struct xsa_file *f)
 {
-	struct strbuf text = STRBUF_INIT;
+	struct strbuf text = STRBUF_INIT, text_line = STRBUF_INIT;
 	size_t pos = 0, n;
 	const char *l;
 	int lineno = 0, found = 0;
 
-	if (!f->pattern || !f->range_text || read_file(&text, path, 4 << 20))
+	if (!f->range_text || read_file(&text, path, 4 << 20))
 		goto out;
+	/* "NAME-OR-GLOB   RANGE": the first word names the file, the rest is its range. */
 	while (!found && next_line(text.buf, text.len, &pos, &l, &n)) {
-		char *line = xmemdupz(l, n);
-		const char *p = line;
+		char *line = xmemdupz(l, n), *p = line, *rest;
 
 		lineno++;
 		while (*p == ' ' || *p == '\t')
 			p++;
-		if (starts_with(p, f->pattern) && strstr(p, f->range_text))
-			found = lineno;
+		rest = p + strcspn(p, " \t");
+		if (*rest) {
+			*rest++ = '\0';
+			while (*rest == ' ' || *rest == '\t')
+				rest++;
+			strbuf_reset(&text_line);
+			strbuf_addstr(&text_line, rest);
+			strbuf_rtrim(&text_line);
+			if (!strcmp(text_line.buf, f->range_text) &&
+			    (!strcmp(p, f->name) || !fnmatch(p, f->name, FNM_PATHNAME)))
+				found = lineno;
+		}
 		free(line);
 	}
 out:
 	strbuf_release(&text);
+	strbuf_release(&text_line);
 	return found;
 }
 
