@@ -36,7 +36,9 @@ test_expect_success 'a signed advisory mapping its only Xen patch to Xen 4.99.x:
 	xs xsa import a970 >out 2>err &&
 	test_grep "XSA-970 version 1 stored" out &&
 	line=$(grep -n "^xsa970.patch *Xen 4.99.x$" a970/advisory-970.txt | cut -d: -f1) &&
-	test_grep "warning: xsa/970/v1/advisory-970.txt:$line: xsa970.patch maps to Xen 4.99.x, which is no maintained branch" err
+	test_grep "warning: xsa/970/v1/advisory-970.txt:$line: xsa970.patch maps to Xen 4.99.x, which is no maintained branch" err &&
+	xs xsa show 970 >show &&
+	test_grep "note: xsa970.patch maps to Xen 4.99.x, which is no maintained branch: xsa status shows XSA-970 unmapped" show
 '
 
 test_expect_success '... and unmapped on every branch, never not-affected; --check fails' '
