@@ -692,6 +692,69 @@ static void claim_detail(struct eval *ev, struct xsa_cell *cell, const struct xs
 	strbuf_release(&why);
 }
 
+/* "xsa904/0001-x.patch" -> "xsa904/", "xsa903-4.19.patch" -> itself. */
+static size_t variant_len(const char *name)
+{
+	const char *slash = strrchr(name, '/');
+
+	return slash ? (size_t)(slash - name) + 1 : strlen(name);
+}
+
+/*
+ * Another variant of the XSA (any version; a patch or a directory series)
+ * whose every patch is in branch bit by patch-id: evidence too.  Files
+ * named like a mapped one are left out: an older revision of the mapped
+ * patch is "stale", not the fix.  Returns the last commit or -1, and the
+ * variant and version found.
+ */
+static long other_variant(const struct eval *ev, const struct xsa_record *r,
+			  const struct xsa_cell *cell, uint64_t bit, struct strbuf *what)
+{
+	size_t k, i, j;
+
+	for (k = r->nr; k-- > 0; ) {
+		const struct xsa_version *v = &r->v[k];
+
+		for (i = 0; i < v->nr_files; i++) {
+			const struct xsa_file *f = &v->files[i];
+			size_t vl = variant_len(f->name), nr = 0;
+			long last = -1;
+			int ok = 1;
+
+			if (strcmp(f->project, "xen") || strvec_contains(&cell->names, f->name))
+				continue;
+			/* Each variant once: at its first file. */
+			for (j = 0; j < i && ok; j++)
+				if (variant_len(v->files[j].name) == vl &&
+				    !strncmp(v->files[j].name, f->name, vl))
+					ok = 0;
+			for (j = i; j < v->nr_files && ok; j++) {
+				const struct xsa_file *g = &v->files[j];
+				long hit;
+
+				if (variant_len(g->name) != vl || strncmp(g->name, f->name, vl))
+					continue;
+				if (strcmp(g->project, "xen") || strvec_contains(&cell->names, g->name)) {
+					ok = 0;
+					break;
+				}
+				hit = patch_in_branch(ev, g->sha256, bit);
+				if (hit < 0)
+					ok = 0;
+				else
+					last = hit;
+				nr++;
+			}
+			if (ok && nr) {
+				strbuf_addf(what, "%.*s (version %d)", (int)(vl && f->name[vl - 1] == '/' ?
+					    vl - 1 : vl), f->name, v->version);
+				return last;
+			}
+		}
+	}
+	return -1;
+}
+
 static int eval_cell(struct eval *ev, const struct xsa_record *r, const struct window *w,
 		     size_t bi, int u_major, int u_minor, int u_old, int oldest_minor,
 		     const struct xsa_vuln *vuln, struct xsa_cell *cell)
@@ -805,6 +868,21 @@ static int eval_cell(struct eval *ev, const struct xsa_record *r, const struct w
 		claims++;
 		if (claim < 0 && !strvec_contains(&cell->found_in, cm->oid))
 			claim = (long)ev->l->by_xsa[i].idx;
+	}
+	/* The XSA's other variants count as its fix too (not an old revision). */
+	if (!(cell->expected && cell->found == cell->total) && xen_files) {
+		struct strbuf what = STRBUF_INIT;
+		long hit = other_variant(ev, r, cell, bit, &what);
+
+		if (hit >= 0) {
+			cell->state = XSA_APPLIED;
+			snprintf(cell->commit, sizeof(cell->commit), "%s", ev->c->v[hit].oid);
+			set_detail(cell, "has the advisory's %s by patch-id%s", what.buf,
+				   cell->expected ? ", not the variant it maps here" : "");
+			strbuf_release(&what);
+			goto out;
+		}
+		strbuf_release(&what);
 	}
 	if (cell->expected && cell->found == cell->total) {
 		cell->state = XSA_APPLIED;
