@@ -138,13 +138,13 @@ test_expect_success 'one verdict: a fix squashed into another commit is found by
 	expect st.json 901 4.17 applied "found by content" &&
 	as_receiver xsa apply 4.17 901 --date $D >out &&
 	test_grep "XSA-901 *already" out &&
-	as_receiver xsa status 4.17 --date $D --check >out 2>err || true &&
+	{ as_receiver xsa status 4.17 --date $D --check >out 2>err || true; } &&
 	! grep "^901 .* pending" out
 '
 
 test_expect_success '--all --dry-run: a branch where nothing moves says so' '
 	as_receiver xsa apply 4.19 --date $D >out &&
-	as_receiver xsa apply --all --dry-run --date $D >out 2>err || true &&
+	{ as_receiver xsa apply --all --dry-run --date $D >out 2>err || true; } &&
 	t=$(git -C "$RUP" rev-parse --short=12 stable-4.19) &&
 	test_grep "^4.19: nothing would move (stays at $t)" out &&
 	! grep -E "would move ([0-9a-f]{12}) -> \1" out &&
