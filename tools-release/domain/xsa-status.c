@@ -358,6 +358,7 @@ static size_t find_xsa(const struct lookup *l, int xsa, size_t *first)
  */
 struct trusted_tag {
 	char name[128];
+	char oid[GIT_MAX_HEXSZ + 1];	/* the tag object */
 	char commit[GIT_MAX_HEXSZ + 1];
 	char fpr[GPG_FPR_LEN + 1];
 };
@@ -366,6 +367,7 @@ struct upstream {
 	int loaded;
 	struct trusted_tag *v;
 	size_t nr, alloc;
+	char set[65];		/* sha256 of the trusted tag objects: keys cached answers */
 	char *why;		/* when there is none: why */
 };
 
@@ -503,12 +505,21 @@ static int load_upstream(struct eval *ev)
 			ALLOC_GROW(up->v, up->nr + 1, up->alloc);
 			t = &up->v[up->nr++];
 			snprintf(t->name, sizeof(t->name), "%s", name);
+			snprintf(t->oid, sizeof(t->oid), "%s", f[0]);
 			snprintf(t->commit, sizeof(t->commit), "%s", f[2]);
 			snprintf(t->fpr, sizeof(t->fpr), "%s", fpr);
 		}
 		free(l);
 	}
 	gpg_release(&g);
+	{
+		struct strbuf all = STRBUF_INIT;
+
+		for (i = 0; i < up->nr; i++)
+			strbuf_addf(&all, "%s\n", up->v[i].oid);
+		sha256_hex(all.buf, all.len, up->set);
+		strbuf_release(&all);
+	}
 	if (!rc && !up->nr)
 		up->why = xstrdup(gpg_ok ? "no RELEASE tag here is signed by a key MAINTAINERS pins "
 				  "for advisories and releases" :
@@ -530,20 +541,40 @@ static void upstream_release(struct upstream *up)
 /* The trusted tag whose history holds commit, or NULL. */
 static int signed_upstream(struct eval *ev, const char *commit, const struct trusted_tag **tag)
 {
+	struct strbuf key = STRBUF_INIT, out = STRBUF_INIT;
+	const char *hit;
 	size_t i;
 	int rc = 0;
 
 	*tag = NULL;
 	if (!ev->up.loaded && (rc = load_upstream(ev)))
 		return rc;
-	for (i = 0; i < ev->up.nr && !*tag; i++) {
-		rc = xsa_commits_is_ancestor(ev->c, ev->o->src, commit, ev->up.v[i].commit);
-		if (rc < 0)
-			return rc;
-		if (rc)
-			*tag = &ev->up.v[i];
+	if (!ev->up.nr)
+		return 0;
+	/* One walk for all tags; the answer holds while the trusted tags do. */
+	strbuf_addf(&key, "up %s %s", commit, ev->up.set);
+	hit = xsa_commits_get(ev->c, key.buf);
+	if (!hit) {
+		size_t pos = 0, n;
+		const char *line;
+		char contains[GIT_MAX_HEXSZ + 1] = "-";
+
+		rc = git_cmd(ev->o->src, &out, "for-each-ref", "--format=%(objectname)",
+			     "--contains", commit, "refs/tags/", NULL);
+		while (!rc && contains[0] == '-' && next_line(out.buf, out.len, &pos, &line, &n))
+			for (i = 0; i < ev->up.nr; i++)
+				if (strlen(ev->up.v[i].oid) == n && !memcmp(ev->up.v[i].oid, line, n))
+					snprintf(contains, sizeof(contains), "%s", ev->up.v[i].oid);
+		if (!rc)
+			xsa_commits_set(ev->c, key.buf, contains);
+		hit = xsa_commits_get(ev->c, key.buf);
 	}
-	return 0;
+	for (i = 0; !rc && hit && i < ev->up.nr && !*tag; i++)
+		if (!strcmp(ev->up.v[i].oid, hit))
+			*tag = &ev->up.v[i];
+	strbuf_release(&key);
+	strbuf_release(&out);
+	return rc;
 }
 
 /* --- content ---------------------------------------------------------------- */
