@@ -86,11 +86,12 @@ int cmd_abi_check(int argc, const char **argv, struct xs_ctx *ctx)
 	if (rc)
 		return rc;
 	b = cs.branch;
+	/* Shown by its name; resolved as refs/heads/..., never a tag of that name. */
 	rev = argc == 2 ? argv[1] : b->ref;
 	memset(&o, 0, sizeof(o));
 	o.src = &cs.src;
 	o.branch = b;
-	o.rev = rev;
+	o.rev = argc == 2 ? argv[1] : b->full_ref;
 	o.maint_root = ctx->repo;
 	o.branches = &cs.branches;
 	o.jobs = jobs;

@@ -154,6 +154,9 @@ static void print_plan(const struct xa_plan *p, int with_head)
 	} else if (failed) {
 		printf("\n%s: nothing moved (stays at %s)\n", ref_name(p->target),
 		       short_oid(p->base));
+	} else if (p->dry_run && !strcmp(p->base, p->tip)) {
+		printf("\n%s: nothing would move (stays at %s)\n", ref_name(p->target),
+		       short_oid(p->base));
 	} else if (p->dry_run) {
 		printf("\n%s: would move %s -> %s\n", ref_name(p->target), short_oid(p->base),
 		       short_oid(p->tip));
@@ -244,9 +247,12 @@ static void print_table(const struct xa_plan *plans, size_t nr, const struct xsa
 		if (failed) {
 			printf("%s:\n", p->branch);
 			print_plan(p, 0);
-		} else if (p->moved || p->dry_run) {
+		} else if ((p->moved || p->dry_run) && strcmp(p->base, p->tip)) {
 			printf("%s: %s %s -> %s\n", p->branch, p->dry_run ? "would move" : "moved",
 			       short_oid(p->base), short_oid(p->tip));
+		} else if (p->dry_run) {
+			printf("%s: nothing would move (stays at %s)\n", p->branch,
+			       short_oid(p->base));
 		} else {
 			printf("%s: unchanged\n", p->branch);
 		}
@@ -347,7 +353,7 @@ static int do_branch(const struct apply_args *a, struct xa_opts *o,
 	{
 		char oid[GIT_MAX_HEXSZ + 1];
 
-		rc = git_resolve_commit(o->src, b->ref, oid);
+		rc = git_resolve_commit(o->src, b->full_ref, oid);
 		if (rc == 1)
 			return error_input("branch %s (%s) does not exist in the source repository %s",
 					   b->name, b->ref, o->src->git_dir);

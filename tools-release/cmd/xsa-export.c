@@ -1,11 +1,16 @@
 /*
  * xenstable xsa export BRANCH DIR [--since TAG]: the XSA commits of a
  * branch since its last release as a quilt series for packagers
- * (domain/xsa-export.h says what the files hold).
+ * (domain/xsa-export.h says what the files hold).  Which commits are an
+ * XSA's fix is the XSA status's verdict (refs/heads/ of the branch, never
+ * a tag of the same name).
  */
 #include "xsa.h"
 #include "../domain/branch.h"
 #include "../domain/xsa-export.h"
+#include "../domain/xsa-status.h"
+#include "../domain/xsa-store.h"
+#include "../lib/date.h"
 #include "../lib/json.h"
 #include "../lib/parse-options.h"
 #include "../lib/usage.h"
@@ -28,6 +33,9 @@ int cmd_xsa_export(int argc, const char **argv, struct xs_ctx *ctx)
 	struct branch_set bs;
 	struct git_repo src;
 	struct xsa_export x;
+	struct xsa_store store;
+	struct xsa_matrix m;
+	int have_store = 0, have_matrix = 0;
 	const struct branch *b;
 	char *tag = NULL, oid[GIT_MAX_HEXSZ + 1];
 	size_t i;
@@ -52,10 +60,10 @@ int cmd_xsa_export(int argc, const char **argv, struct xs_ctx *ctx)
 	rc = ctx_open_source(ctx, &src);
 	if (rc)
 		goto out_bs;
-	rc = git_resolve_commit(&src, b->ref, oid);
+	rc = git_resolve_commit(&src, b->full_ref, oid);
 	if (rc == 1)
 		rc = error_input("branch %s (%s) does not exist in the source repository %s",
-				 b->name, b->ref, src.git_dir);
+				 b->name, b->full_ref, src.git_dir);
 	if (rc)
 		goto out_src;
 	if (since) {
@@ -63,18 +71,40 @@ int cmd_xsa_export(int argc, const char **argv, struct xs_ctx *ctx)
 		if (rc == 1)
 			rc = error_input("--since %s: no such tag or commit in %s", since,
 					 src.git_dir);
-		if (!rc && git_is_ancestor(&src, since, b->ref) != 1)
+		if (!rc && git_is_ancestor(&src, oid, b->full_ref) != 1)
 			rc = error_input("--since %s is not on %s", since, b->ref);
 		if (!rc)
 			tag = xstrdup(since);
 	} else {
-		rc = xsa_last_release_tag(&src, b, b->ref, &tag);
+		rc = xsa_last_release_tag(&src, b, b->full_ref, &tag);
 		if (rc == 1)
 			rc = error_input("%s has no release tag (%s) to export from; use --since",
 					 b->ref, b->tag_format);
 	}
+	if (!rc) {
+		struct strvec only = STRVEC_INIT;
+		struct xsa_status_opts so;
+
+		rc = xsa_store_load(&store, ctx->repo);
+		if (!rc) {
+			have_store = 1;
+			strvec_push(&only, b->name);
+			memset(&so, 0, sizeof(so));
+			so.store = &store;
+			so.branches = &bs;
+			so.only = &only;
+			so.src = &src;
+			so.date = date_now();
+			rc = xsa_status_compute(&so, &m);
+			have_matrix = !rc;
+		}
+		strvec_clear(&only);
+	}
 	if (!rc)
-		rc = xsa_export_collect(&x, &src, b, tag, b->ref);
+		rc = xsa_export_collect(&x, &src, b, tag, b->full_ref, &m, 0);
+	for (i = 0; !rc && i < x.claims.nr; i++)
+		say("left out %.12s: it claims %s; a claim is not the fix", x.claims.v[i],
+		    strchr(x.claims.v[i], ' ') + 1);
 	if (!rc)
 		rc = xsa_export_write(&x, &src, argv[1]);
 	if (rc)
@@ -89,6 +119,7 @@ int cmd_xsa_export(int argc, const char **argv, struct xs_ctx *ctx)
 		jw_kv_str(&w, "since", tag);
 		jw_kv_str(&w, "dir", argv[1]);
 		jw_kv_int(&w, "skipped", (long long)x.skipped);
+		jw_kv_strvec(&w, "claims", &x.claims);
 		jw_key(&w, "patches");
 		jw_arr_begin(&w);
 		for (i = 0; i < x.nr; i++) {
@@ -116,6 +147,10 @@ int cmd_xsa_export(int argc, const char **argv, struct xs_ctx *ctx)
 			printf("  %s\n", x.v[i].file);
 	}
 out_src:
+	if (have_matrix)
+		xsa_matrix_release(&m);
+	if (have_store)
+		xsa_store_release(&store);
 	git_close(&src);
 out_bs:
 	xsa_export_release(&x);

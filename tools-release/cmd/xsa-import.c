@@ -4,8 +4,10 @@
  * changes nothing, and the command exits 3 if any was rejected.
  */
 #include "xsa.h"
+#include "../domain/branch.h"
 #include "../domain/maintainers.h"
 #include "../domain/xsa-intake.h"
+#include "../domain/xsa-status.h"
 #include "../domain/xsa-store.h"
 #include "../lib/date.h"
 #include "../lib/fs.h"
@@ -13,6 +15,8 @@
 #include "../lib/parse-options.h"
 #include "../lib/usage.h"
 #include "../lib/xalloc.h"
+
+#include <fnmatch.h>
 
 static const char *const import_usage[] = {
 	"xenstable xsa import PATH... [--keyring FILE] [--allow-unsigned]",
@@ -40,6 +44,77 @@ static int import_index(struct xs_ctx *ctx, struct xsa_store *store, const char 
 	free(dest);
 	free(dir);
 	return rc;
+}
+
+/* The line of the advisory's RESOLUTION entry for f (its pattern and range). */
+static int resolution_line(const char *path, const struct xsa_file *f)
+{
+	struct strbuf text = STRBUF_INIT, text_line = STRBUF_INIT;
+	size_t pos = 0, n;
+	const char *l;
+	int lineno = 0, found = 0;
+
+	if (!f->range_text || read_file(&text, path, 4 << 20))
+		goto out;
+	/* "NAME-OR-GLOB   RANGE": the first word names the file, the rest is its range. */
+	while (!found && next_line(text.buf, text.len, &pos, &l, &n)) {
+		char *line = xmemdupz(l, n), *p = line, *rest;
+
+		lineno++;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		rest = p + strcspn(p, " \t");
+		if (*rest) {
+			*rest++ = '\0';
+			while (*rest == ' ' || *rest == '\t')
+				rest++;
+			strbuf_reset(&text_line);
+			strbuf_addstr(&text_line, rest);
+			strbuf_rtrim(&text_line);
+			if (!strcmp(text_line.buf, f->range_text) &&
+			    (!strcmp(p, f->name) || !fnmatch(p, f->name, FNM_PATHNAME)))
+				found = lineno;
+		}
+		free(line);
+	}
+out:
+	strbuf_release(&text);
+	strbuf_release(&text_line);
+	return found;
+}
+
+/*
+ * A signed advisory that maps a Xen patch to a version that is no
+ * maintained branch is kept (refusing it would lose the security team's
+ * word), but said loudly: status shows it unmapped until a maintainer
+ * marks the branches (TRUST.md).
+ */
+static void warn_unmapped(struct xs_ctx *ctx, const struct xsa_store *store, int number)
+{
+	const struct xsa_record *r = xsa_store_find(store, number);
+	const struct xsa_version *v = r ? xsa_latest(r) : NULL;
+	struct branch_set bs;
+	size_t i;
+
+	if (!v || branches_load(&bs, ctx->repo))
+		return;
+	for (i = 0; i < v->nr_files; i++) {
+		struct strbuf what = STRBUF_INIT;
+
+		if (xsa_file_unmapped(&bs, &v->files[i], &what)) {
+			char *rel = xstrfmt("%s/%s", v->dir, v->advisory);
+			char *path = ctx_path(ctx, rel);
+
+			warning("%s:%d: %s; XSA-%d is stored, and xsa status shows it unmapped "
+				"(and --check fails) on every branch no other patch maps to, until "
+				"xenstable xsa mark %d BRANCH ... says what holds", rel,
+				resolution_line(path, &v->files[i]), what.buf, number, number);
+			free(rel);
+			free(path);
+		}
+		strbuf_release(&what);
+	}
+	branches_release(&bs);
 }
 
 int cmd_xsa_import(int argc, const char **argv, struct xs_ctx *ctx)
@@ -140,6 +215,7 @@ int cmd_xsa_import(int argc, const char **argv, struct xs_ctx *ctx)
 		/* Later inputs must see this one (an mbox may hold it twice). */
 		if ((rc = xsa_store_refresh(&store, number)))
 			goto out;
+		warn_unmapped(ctx, &store, number);
 	}
 	if (stored + same + rejected > 1 || rejected)
 		say("xsa import: %d stored, %d unchanged, %d rejected", stored, same, rejected);

@@ -3,6 +3,8 @@
  * files with their projects and branch ranges, signer, embargo, marks.
  */
 #include "xsa.h"
+#include "../domain/branch.h"
+#include "../domain/xsa-status.h"
 #include "../domain/xsa-store.h"
 #include "../lib/date.h"
 #include "../lib/gpg.h"
@@ -104,7 +106,8 @@ static void show_json(const struct xsa_store *s, const struct xsa_record *r, siz
 	jw_release(&w);
 }
 
-static void show_text(const struct xsa_store *s, const struct xsa_record *r, size_t vi)
+static void show_text(const struct xsa_store *s, const struct xsa_record *r, size_t vi,
+		      const struct branch_set *bs)
 {
 	const struct xsa_version *v = &r->v[vi];
 	int64_t pub = xsa_public_time(s, r), now = date_now();
@@ -151,6 +154,17 @@ static void show_text(const struct xsa_store *s, const struct xsa_record *r, siz
 
 		printf("  %-28s %-6s %-32s %.16s\n", f->name, f->project,
 		       f->range_text ? f->range_text : "-", f->sha256);
+	}
+	if (bs) {
+		for (i = 0; i < v->nr_files; i++) {
+			struct strbuf what = STRBUF_INIT;
+
+			if (xsa_file_unmapped(bs, &v->files[i], &what))
+				printf("  note: %s: xsa status shows XSA-%d unmapped on the branches "
+				       "no other patch maps to (xenstable xsa mark settles it)\n",
+				       what.buf, r->number);
+			strbuf_release(&what);
+		}
 	}
 	changed_files(r, vi, &ch);
 	if (ch.nr) {
@@ -212,8 +226,14 @@ int cmd_xsa_show(int argc, const char **argv, struct xs_ctx *ctx)
 	}
 	if (json || xs_json)
 		show_json(&s, r, vi);
-	else
-		show_text(&s, r, vi);
+	else {
+		struct branch_set bs;
+		int have = !branches_load(&bs, ctx->repo);
+
+		show_text(&s, r, vi, have ? &bs : NULL);
+		if (have)
+			branches_release(&bs);
+	}
 out:
 	xsa_store_release(&s);
 	return rc;

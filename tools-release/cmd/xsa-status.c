@@ -1,7 +1,7 @@
 /*
  * xenstable xsa status [BRANCH...] [--date D] [--check]: the XSA x branch
  * matrix (domain/xsa-status.h says how each state is decided).  --check
- * exits 1 when a public fix is pending somewhere.
+ * exits 1 when a public fix is pending, only claimed, or unmapped somewhere.
  */
 #include "xsa.h"
 #include "../domain/branch.h"
@@ -18,12 +18,12 @@ static const char *const status_usage[] = {
 	NULL
 };
 
-#define NR_STATES (XSA_BACKPORT_AVAILABLE + 1)
+#define NR_STATES XSA_NR_STATES
 
 static void cell_text(const struct xsa_cell *c, struct strbuf *out)
 {
 	strbuf_addstr(out, xsa_state_name(c->state));
-	if (c->state == XSA_APPLIED && c->commit[0])
+	if ((c->state == XSA_APPLIED || c->state == XSA_CLAIMED) && c->commit[0])
 		strbuf_addf(out, " %.10s", c->commit);
 	if (c->marked)
 		strbuf_addch(out, '*');
@@ -182,7 +182,7 @@ int cmd_xsa_status(int argc, const char **argv, struct xs_ctx *ctx)
 	int check = 0, json = 0, no_cache = 0;
 	struct option opts[] = {
 		OPT_STRING_("date", 0, &date, "D", "embargo and support state on this day or time (default: now)"),
-		OPT_BOOL_("check", 0, &check, "exit 1 if a public fix is pending on a branch"),
+		OPT_BOOL_("check", 0, &check, "exit 1 if a public fix is pending, claimed or unmapped on a branch"),
 		OPT_BOOL_("no-cache", 0, &no_cache, "neither read nor write the commit caches"),
 		OPT_BOOL_("json", 0, &json, "machine-readable output"),
 		OPT_END_(),
@@ -236,9 +236,26 @@ int cmd_xsa_status(int argc, const char **argv, struct xs_ctx *ctx)
 		show_json(&m, &s, source, count);
 	else
 		show_text(&m, &s, source, count);
-	if (check && count[XSA_PENDING])
-		rc = error_fail("%zu public XSA fix%s pending on maintained branches",
-				count[XSA_PENDING], count[XSA_PENDING] == 1 ? " is" : "es are");
+	if (check) {
+		size_t bad = 0;
+
+		for (k = 0; k < NR_STATES; k++)
+			if (xsa_state_fails_check((enum xsa_state)k))
+				bad += count[k];
+		if (count[XSA_PENDING])
+			rc = error_fail("%zu public XSA fix%s pending on maintained branches",
+					count[XSA_PENDING], count[XSA_PENDING] == 1 ? " is" : "es are");
+		if (count[XSA_CLAIMED])
+			rc = error_fail("%zu XSA fix%s only claimed by a commit message, with no "
+					"evidence in the tree (state claimed)", count[XSA_CLAIMED],
+					count[XSA_CLAIMED] == 1 ? " is" : "es are");
+		if (count[XSA_UNMAPPED])
+			rc = error_fail("%zu XSA%s mapped to no maintained branch by %s advisory "
+					"(state unmapped): xenstable xsa mark says what holds",
+					count[XSA_UNMAPPED], count[XSA_UNMAPPED] == 1 ? " is" : "s are",
+					count[XSA_UNMAPPED] == 1 ? "its" : "their");
+		(void)bad;
+	}
 	xsa_matrix_release(&m);
 out_src:
 	git_close(&src);

@@ -741,7 +741,7 @@ int abi_check_run(const struct abi_check_opts *o, struct check_result *r,
 		  struct abi_findings *f)
 {
 	const struct branch *b = o->branch;
-	const char *rev = o->rev ? o->rev : b->ref;
+	const char *rev = o->rev ? o->rev : b->full_ref;
 	struct strbuf last = STRBUF_INIT, bad = STRBUF_INIT, added = STRBUF_INIT;
 	struct abi_baseline base;
 	struct abi_config ac;

@@ -154,6 +154,17 @@ int apply_try(struct apply_run *r, const char *path, struct strbuf *why);
 int apply_try_series(struct apply_run *r, const char *from, const char *const *paths,
 		     size_t nr, struct strbuf *why);
 
+/*
+ * Is the post-image of these patches present in commit's tree: do they
+ * reverse-apply cleanly there, last one first, hunk by hunk (git apply
+ * --cached -R into a private index, no fuzz)?  0 yes, 1 no (why gets git's
+ * first complaint), <0 error.  Nothing in the repository is touched.
+ * This is the content evidence of TRUST.md: xsa status, and through it
+ * every verdict, uses it; apply_all() tells "in already" by the same test.
+ */
+int apply_present(const struct git_repo *repo, const char *commit, const char *const *paths,
+		  size_t nr, struct strbuf *why);
+
 /* What apply_keep_worktree() left for a person. */
 struct apply_kept {
 	char *worktree;		/* absolute path */

@@ -102,7 +102,23 @@ int branch_parse(struct branch *b, const char *path, const char *text, size_t le
 	if (strchr(e->value, ' ') || strstr(e->value, ".."))
 		return error_input("%s:%d: ref '%s' is not a valid branch name", path,
 				   e->line, e->value);
-	b->ref = xstrdup(e->value);
+	/*
+	 * A maintained branch is a branch: refs/heads/NAME, whichever way the
+	 * file writes it.  Never resolved by its short name, which a tag or a
+	 * remote-tracking ref of the same name would win (TRUST.md).
+	 */
+	{
+		const char *v = e->value;
+
+		if (starts_with(v, "refs/") && !skip_prefix(v, "refs/heads/", &v))
+			return error_input("%s:%d: ref '%s' is not under refs/heads/: a maintained "
+					   "branch is a branch", path, e->line, e->value);
+		if (!*v || *v == '-' || *v == '/' || ends_with(v, "/") || ends_with(v, ".lock"))
+			return error_input("%s:%d: ref '%s' is not a valid branch name", path,
+					   e->line, e->value);
+		b->ref = xstrdup(v);
+		b->full_ref = xstrfmt("refs/heads/%s", v);
+	}
 	if ((rc = need_day(&b->cfg, "initial-release", &b->initial_release)) ||
 	    (rc = need_day(&b->cfg, "supported-until", &b->supported_until)) ||
 	    (rc = need_day(&b->cfg, "security-support-until", &b->security_until)))
@@ -137,6 +153,7 @@ void branch_release(struct branch *b)
 	free(b->name);
 	free(b->path);
 	free(b->ref);
+	free(b->full_ref);
 	free(b->tag_format);
 	free(b->tarball_name);
 	free(b->cadence);

@@ -32,7 +32,8 @@ struct branch {
 	char *name;		/* "4.19" */
 	char *path;		/* the conf file */
 	int major, minor;
-	char *ref;		/* "stable-4.19" */
+	char *ref;		/* "stable-4.19" (the conf's ref, without refs/heads/) */
+	char *full_ref;		/* "refs/heads/stable-4.19": what is resolved, always */
 	long initial_release;	/* days since the epoch */
 	long supported_until;
 	long security_until;

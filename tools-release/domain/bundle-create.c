@@ -604,7 +604,9 @@ int bundle_create(const struct bundle_create_opts *o, struct bundle_created *res
 	rc = assign_roles(o, &c);
 	if (rc)
 		goto out;
-	rc = git_resolve_commit(o->src, base_ref, base_commit);
+	/* The branch by default: refs/heads/, never a tag of the same short name. */
+	rc = git_resolve_commit(o->src, !o->base && !o->commits ? o->branch->full_ref : base_ref,
+				base_commit);
 	if (rc == 1)
 		rc = error_input("--base %s: no such revision in the source repository", base_ref);
 	if (rc)

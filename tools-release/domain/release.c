@@ -296,6 +296,35 @@ out:
 	free(pat);
 }
 
+/*
+ * The release lists an XSA as fixed only on the XSA status's evidence (m,
+ * or none without a store): a commit since the last tag that says "This is
+ * XSA-N" is a claim (TRUST.md).
+ */
+static void keep_fixed_xsas(const struct release_opts *o, struct release_plan *p,
+			    const struct xsa_matrix *m)
+{
+	size_t i, j, kept = 0;
+
+	for (j = 0; j < p->nr_xsas; j++) {
+		struct release_xsa *rx = &p->xsas[j];
+		int applied = 0;
+
+		for (i = 0; m && i < m->nr_xsa && m->nr_br; i++)
+			if (m->xsa[i]->number == rx->number)
+				applied = xsa_matrix_cell(m, i, 0)->state == XSA_APPLIED;
+		if (applied) {
+			p->xsas[kept++] = *rx;
+			continue;
+		}
+		say("%s: a commit claims XSA-%d, but the XSA status has no evidence it is in the "
+		    "tree: it is not listed as fixed", o->branch->name, rx->number);
+		free(rx->cves);
+		free(rx->title);
+	}
+	p->nr_xsas = kept;
+}
+
 static void check_xsas(const struct release_opts *o, struct release_plan *p,
 		       const struct strvec *embargo_trailers)
 {
@@ -310,6 +339,7 @@ static void check_xsas(const struct release_opts *o, struct release_plan *p,
 	if (!o->store) {
 		check_set(x, CHECK_PASSED, "no XSA store is loaded");
 		memset(&m, 0, sizeof(m));
+		keep_fixed_xsas(o, p, NULL);
 		goto trailers;
 	}
 	strvec_push(&only, o->branch->name);
@@ -330,8 +360,11 @@ static void check_xsas(const struct release_opts *o, struct release_plan *p,
 	for (i = 0; i < m.nr_xsa && m.nr_br; i++) {
 		const struct xsa_cell *c = xsa_matrix_cell(&m, i, 0);
 
-		if (c->state == XSA_PENDING) {
+		if (xsa_state_fails_check(c->state)) {
 			strbuf_addf(&pending, "%sXSA-%d", npending ? ", " : "", m.xsa[i]->number);
+			if (c->state != XSA_PENDING)
+				strbuf_addf(&pending, " (%s%s%.12s)", xsa_state_name(c->state),
+					    c->commit[0] ? " by " : "", c->commit);
 			npending++;
 		} else if (c->state == XSA_APPLIED &&
 			   xsa_embargoed_at(o->store, m.xsa[i], o->date)) {
@@ -339,6 +372,7 @@ static void check_xsas(const struct release_opts *o, struct release_plan *p,
 				    m.xsa[i]->number, c->commit);
 		}
 	}
+	keep_fixed_xsas(o, p, &m);
 	if (npending)
 		check_set(x, CHECK_FAILED, "public XSAs not applied to %s: %s (xenstable xsa apply %s)",
 			  o->branch->name, pending.buf, o->branch->name);

@@ -47,13 +47,18 @@ static const char style[] =
 	".st-not-affected{background:#f1f3f5;color:#6b7280}\n"
 	".st-needs-backport{background:#ffe8cc;color:#7c2d12;font-weight:600}\n"
 	".st-backport-available{background:#d6e8fb;color:#1e3a8a}\n"
+	".st-claimed{background:#fff3b0;color:#713f12;font-weight:600;"
+	"outline:2px dashed #b45309;outline-offset:-3px}\n"
+	".st-unmapped{background:#fde2f3;color:#831843;font-weight:600}\n"
 	".legend span{display:inline-block;padding:2px 8px;margin:2px 6px 2px 0;border-radius:4px;"
 	"font-size:12px}\n"
 	".muted{color:#6b7280}\n"
 	"svg text{font-family:inherit}\n";
 
+/* Legend order; "claimed" (a commit says so, no evidence) is not "applied". */
 static const char *const states[] = {
-	"applied", "pending", "embargoed", "not-affected", "needs-backport", "backport-available"
+	"applied", "claimed", "pending", "unmapped", "embargoed", "not-affected",
+	"needs-backport", "backport-available"
 };
 
 /* ---- timeline ------------------------------------------------------------ */
@@ -234,7 +239,7 @@ static int matrix(const struct report_opts *o, struct strbuf *h)
 			else
 				strbuf_addstr(h, href);
 			strbuf_addf(h, "\">%s%s", st, c->marked ? "*" : "");
-			if (c->state == XSA_APPLIED && c->commit[0])
+			if ((c->state == XSA_APPLIED || c->state == XSA_CLAIMED) && c->commit[0])
 				strbuf_addf(h, "<br><code>%.10s</code>", c->commit);
 			strbuf_addstr(h, "</a></td>");
 		}
@@ -268,7 +273,7 @@ static void releases(const struct report_opts *o, struct strbuf *h)
 		char day[11] = "";
 
 		if (!o->src ||
-		    release_last_tag(o->src, b, b->ref, &tag, &point, commit, &when) != 0) {
+		    release_last_tag(o->src, b, b->full_ref, &tag, &point, commit, &when) != 0) {
 			strbuf_addf(h, "<tr data-branch=\"%s\"><th>%s</th><td colspan=\"4\" "
 				    "class=\"muted\">no release tag</td></tr>\n", b->name, b->name);
 			free(tag);

@@ -279,11 +279,6 @@ static int is_named(const struct xa_opts *o, int n)
 	return 0;
 }
 
-static char *full_ref(const char *ref)
-{
-	return starts_with(ref, "refs/") ? xstrdup(ref) : xstrfmt("refs/heads/%s", ref);
-}
-
 int xa_plan_branch(const struct xa_opts *o, const struct xsa_matrix *m, size_t bi,
 		   struct xa_plan *plan)
 {
@@ -293,7 +288,7 @@ int xa_plan_branch(const struct xa_opts *o, const struct xsa_matrix *m, size_t b
 
 	xa_plan_init(plan);
 	plan->branch = xstrdup(b->name);
-	plan->branch_ref = full_ref(b->ref);
+	plan->branch_ref = xstrdup(b->full_ref);
 	plan->target = xstrdup(o->to ? o->to : plan->branch_ref);
 	plan->private_target = o->to != NULL;
 	plan->dry_run = o->dry_run;
@@ -317,7 +312,9 @@ int xa_plan_branch(const struct xa_opts *o, const struct xsa_matrix *m, size_t b
 		if (!o->numbers) {
 			if (c->state == XSA_APPLIED)
 				plan->applied_before++;
-			if (c->state != XSA_PENDING && c->state != XSA_EMBARGOED)
+			/* A claim is no evidence: the fix is still to be applied. */
+			if (c->state != XSA_PENDING && c->state != XSA_EMBARGOED &&
+			    c->state != XSA_CLAIMED)
 				continue;
 		}
 		e = new_entry(plan, r->number);
@@ -338,7 +335,8 @@ int xa_plan_branch(const struct xa_opts *o, const struct xsa_matrix *m, size_t b
 				c->commit[0] ? " (commit " : "", c->commit, c->commit[0] ? ")" : "");
 			continue;
 		}
-		if (!o->variant && (c->state == XSA_PENDING || c->state == XSA_EMBARGOED)) {
+		if (!o->variant && (c->state == XSA_PENDING || c->state == XSA_EMBARGOED ||
+				    c->state == XSA_CLAIMED)) {
 			for (k = 0; k < c->names.nr; k++) {
 				const struct xsa_file *f = file_named(v, c->names.v[k]);
 
@@ -1151,9 +1149,8 @@ int xa_plan_parse(struct xa_plan *plan, const char *origin, const char *text, si
 
 		e->version = (int)need_int(&c, o, "version");
 		s = need_str(&c, o, "state", 0);
-		for (k = XSA_APPLIED; s && k <= XSA_BACKPORT_AVAILABLE; k++)
-			if (!strcmp(s, xsa_state_name((enum xsa_state)k)))
-				e->state = (enum xsa_state)k;
+		if (s && xsa_state_from_name(s) >= 0)
+			e->state = (enum xsa_state)xsa_state_from_name(s);
 		e->state_detail = dup_or_null(need_str(&c, o, "state_detail", 1));
 		need_strvec(&c, o, "cves", &e->cves);
 		e->variant = dup_or_null(need_str(&c, o, "variant", 1));
@@ -1239,6 +1236,35 @@ static int moved_error(const struct xa_plan *plan, const char *now)
 			 plan->base[0] ? plan->base : "absent", now ? now : "absent");
 }
 
+/*
+ * A fix made by hand is no patch's content: its commit is recorded in the
+ * store as the release manager's judgement (an "adapted" mark), which is
+ * what makes the XSA applied on the branch (TRUST.md).
+ */
+static int record_adapted(const struct xa_opts *o, const struct xa_plan *plan)
+{
+	size_t i, k;
+	int rc = 0;
+
+	for (i = 0; i < plan->nr && !rc; i++) {
+		const struct xa_entry *e = &plan->e[i];
+		struct xsa_record *r = xsa_store_find(o->store, e->xsa);
+
+		for (k = 0; r && k < e->nr && !rc; k++) {
+			char *why;
+
+			if (!e->p[k].adapted || !e->p[k].commit[0])
+				continue;
+			why = xstrfmt("adapted by hand with xsa apply --continue (%s did not apply "
+				      "cleanly)", e->p[k].name);
+			rc = xsa_store_set_adapted(o->store->root, r, plan->branch, e->p[k].commit,
+						   why, date_now());
+			free(why);
+		}
+	}
+	return rc;
+}
+
 int xa_continue(const struct xa_opts *o, struct xa_plan *plan)
 {
 	struct apply_run run;
@@ -1317,6 +1343,8 @@ int xa_continue(const struct xa_opts *o, struct xa_plan *plan)
 			goto out;
 		}
 	}
+	if (!rc && !plan->private_target && !plan->dry_run)
+		rc = record_adapted(o, plan);
 	if (!rc) {
 		crash_point("xa-continue-done");
 		/* Done: the person's worktree has served. */

@@ -6,7 +6,9 @@
  *	pending      the patches the advisory maps to the branch, in the
  *	             order the advisory lists them (a directory series in
  *	             name order); those the matrix found already are marked
- *	applied      reported as already in, never touched
+ *	applied      reported as already in, never touched (the matrix has
+ *	             evidence: patch-id, post-image or signed upstream history)
+ *	claimed      like pending: a commit message saying so is no evidence
  *	embargoed    never applied to a maintained branch; with a private
  *	             target ref (--to) it is applied like a pending one
  *	other states only when named, and only with an explicit variant

@@ -9,6 +9,8 @@
 #include "usage.h"
 #include "xalloc.h"
 #include "xsa.h"
+#include "xsa-status.h"
+#include "xsa-store.h"
 
 #include <ctype.h>
 
@@ -17,6 +19,7 @@
 void xsa_export_init(struct xsa_export *x)
 {
 	memset(x, 0, sizeof(*x));
+	strvec_init(&x->claims);
 }
 
 void xsa_export_release(struct xsa_export *x)
@@ -30,6 +33,7 @@ void xsa_export_release(struct xsa_export *x)
 	free(x->v);
 	free(x->since);
 	free(x->ref);
+	strvec_clear(&x->claims);
 	memset(x, 0, sizeof(*x));
 }
 
@@ -102,8 +106,36 @@ void xsa_export_name(struct strbuf *out, size_t order, int xsa, const char *subj
 	strbuf_addf(out, "-%s.patch", branch);
 }
 
+/* The XSA whose evidence on the branch commit oid is (lowest number), or 0. */
+static int evidence_for(const struct xsa_matrix *m, size_t col, const char *oid)
+{
+	size_t i, k;
+
+	for (i = 0; i < m->nr_xsa; i++) {
+		const struct xsa_cell *c = xsa_matrix_cell(m, i, col);
+
+		for (k = 0; k < c->found_in.nr; k++)
+			if (!strcmp(c->found_in.v[k], oid))
+				return m->xsa[i]->number;
+		if (c->state == XSA_APPLIED && c->upstream && !strcmp(c->commit, oid))
+			return m->xsa[i]->number;
+	}
+	return 0;
+}
+
+static const char *state_of(const struct xsa_matrix *m, size_t col, int xsa)
+{
+	size_t i;
+
+	for (i = 0; i < m->nr_xsa; i++)
+		if (m->xsa[i]->number == xsa)
+			return xsa_state_name(xsa_matrix_cell(m, i, col)->state);
+	return "not in the store";
+}
+
 int xsa_export_collect(struct xsa_export *x, const struct git_repo *r, const struct branch *b,
-		       const char *since, const char *ref)
+		       const char *since, const char *ref, const struct xsa_matrix *m,
+		       size_t col)
 {
 	struct strbuf out = STRBUF_INIT;
 	char *range = xstrfmt("%s..%s", since, ref);
@@ -133,10 +165,23 @@ int xsa_export_collect(struct xsa_export *x, const struct git_repo *r, const str
 			rc = error_env("unexpected output from git log %s", range);
 			break;
 		}
-		n = xsa_mentions(us2 + 1, (size_t)(end - us2 - 1), xsas, ARRAY_SIZE(xsas));
-		if (!n) {
-			x->skipped++;
-			continue;
+		{
+			char oid[GIT_MAX_HEXSZ + 1];
+			int ev;
+
+			memcpy(oid, rec, (size_t)(us1 - rec));
+			oid[us1 - rec] = '\0';
+			ev = evidence_for(m, col, oid);
+			if (!ev) {
+				n = xsa_mentions(us2 + 1, (size_t)(end - us2 - 1), xsas,
+						 ARRAY_SIZE(xsas));
+				if (n)
+					strvec_pushf(&x->claims, "%s XSA-%d (%s in the XSA status)", oid, xsas[0],
+						     state_of(m, col, xsas[0]));
+				x->skipped++;
+				continue;
+			}
+			xsas[0] = ev;
 		}
 		ALLOC_GROW(x->v, x->nr + 1, x->alloc);
 		memset(&x->v[x->nr], 0, sizeof(x->v[0]));

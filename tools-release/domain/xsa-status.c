@@ -3,12 +3,17 @@
  */
 #include "compat.h"
 #include "xsa-status.h"
+#include "apply.h"
 #include "bundle-store.h"
+#include "maintainers.h"
 #include "xsa-commits.h"
+#include "xsa-vuln.h"
 #include "xsa-store.h"
 #include "xsa.h"
 #include "branch.h"
 #include "date.h"
+#include "fs.h"
+#include "gpg.h"
 #include "hash.h"
 #include "usage.h"
 #include "xalloc.h"
@@ -24,8 +29,25 @@ const char *xsa_state_name(enum xsa_state s)
 	case XSA_NEEDS_BACKPORT: return "needs-backport";
 	case XSA_EMBARGOED: return "embargoed";
 	case XSA_BACKPORT_AVAILABLE: return "backport-available";
+	case XSA_CLAIMED: return "claimed";
+	case XSA_UNMAPPED: return "unmapped";
 	}
 	return "unknown";
+}
+
+int xsa_state_from_name(const char *name)
+{
+	int k;
+
+	for (k = 0; k < XSA_NR_STATES; k++)
+		if (!strcmp(name, xsa_state_name((enum xsa_state)k)))
+			return k;
+	return -1;
+}
+
+int xsa_state_fails_check(enum xsa_state s)
+{
+	return s == XSA_PENDING || s == XSA_CLAIMED || s == XSA_UNMAPPED;
 }
 
 int xsa_backport_lookup(const char *repo_root, int xsa, const struct branch *b,
@@ -78,7 +100,7 @@ static int resolve_version(const struct git_repo *r, const struct branch_set *bs
 	snprintf(name, sizeof(name), "%d.%d", major, minor);
 	b = branch_find(bs, name);
 	if (b) {
-		rc = git_resolve_commit(r, b->ref, oid);
+		rc = git_resolve_commit(r, b->full_ref, oid);
 		if (rc <= 0)
 			return rc;
 	}
@@ -135,7 +157,7 @@ static int setup_windows(const struct xsa_status_opts *o, struct xsa_matrix *m,
 	for (i = 0; i < nw && !rc; i++) {
 		char prev[GIT_MAX_HEXSZ + 1];
 
-		rc = git_resolve_commit(r, w[i].b->ref, w[i].tip);
+		rc = git_resolve_commit(r, w[i].b->full_ref, w[i].tip);
 		if (rc < 0)
 			return rc;
 		w[i].present = !rc;
@@ -324,20 +346,274 @@ static size_t find_xsa(const struct lookup *l, int xsa, size_t *first)
 	return end;
 }
 
-struct eval {
-	const struct xsa_status_opts *o;
-	const struct xsa_commits *c;
-	const struct xsa_patch_ids *p;
-	const struct lookup *l;
-};
+/* --- signed upstream history ----------------------------------------------- */
 
 /*
- * Is the patch file with this sha256 in branch bit?  All its patches
- * must be found by patch-id, or (by_subject) by subject in a commit
- * claiming xsa.
+ * A RELEASE tag of a maintained branch whose signature verifies with a key
+ * MAINTAINERS pins both for advisories (the security team speaks for the
+ * Xen project) and for releases of that branch.  Its history is upstream's:
+ * the "This is XSA-N" lines there are the Xen project's own statements.
+ * A local release manager's key (pinned for releases only) does not make
+ * claims true by signing what it released.
  */
-static long patch_in_branch(const struct eval *ev, const char *sha256, int xsa, uint64_t bit,
-			    int by_subject)
+struct trusted_tag {
+	char name[128];
+	char oid[GIT_MAX_HEXSZ + 1];	/* the tag object */
+	char commit[GIT_MAX_HEXSZ + 1];
+	char fpr[GPG_FPR_LEN + 1];
+};
+
+struct upstream {
+	int loaded;
+	struct trusted_tag *v;
+	size_t nr, alloc;
+	char set[65];		/* sha256 of the trusted tag objects: keys cached answers */
+	char *why;		/* when there is none: why */
+};
+
+struct eval {
+	const struct xsa_status_opts *o;
+	struct xsa_commits *c;
+	const struct xsa_patch_ids *p;
+	const struct lookup *l;
+	struct upstream up;
+};
+
+/* "-----BEGIN PGP SIGNATURE-----" line of a tag object, or len. */
+static size_t tag_signature_at(const char *buf, size_t len)
+{
+	static const char begin[] = "-----BEGIN PGP SIGNATURE-----";
+	size_t pos = 0, start, n;
+	const char *line;
+
+	while (start = pos, next_line(buf, len, &pos, &line, &n))
+		if (n >= sizeof(begin) - 1 && !memcmp(line, begin, sizeof(begin) - 1))
+			return start;
+	return len;
+}
+
+/*
+ * The primary fingerprint of the good signature on tag object oid named
+ * name, "" if none; remembered by object id (a tag object never changes).
+ */
+static int tag_signer(struct eval *ev, struct gpg_ctx *g, int *gpg_ok, const char *oid,
+		      const char *name, char fpr[GPG_FPR_LEN + 1])
+{
+	struct strbuf key = STRBUF_INIT, body = STRBUF_INIT, want = STRBUF_INIT;
+	const char *hit;
+	int rc = 0;
+
+	fpr[0] = '\0';
+	strbuf_addf(&key, "sig %s", oid);
+	hit = xsa_commits_get(ev->c, key.buf);
+	if (hit) {
+		if (strcmp(hit, "-"))
+			snprintf(fpr, GPG_FPR_LEN + 1, "%s", hit);
+		goto out;
+	}
+	if (!*gpg_ok)
+		goto out;
+	rc = git_cmd(ev->o->src, &body, "cat-file", "tag", oid, NULL);
+	if (!rc) {
+		size_t sig = tag_signature_at(body.buf, body.len);
+		struct gpg_sig s;
+
+		/* The signed object names itself: a signed tag copied elsewhere is not it. */
+		strbuf_addf(&want, "\ntag %s\n", name);
+		gpg_sig_init(&s);
+		if (sig < body.len && memmem(body.buf, sig, want.buf, want.len)) {
+			rc = gpg_verify_detached(g, body.buf, sig, body.buf + sig, body.len - sig, &s);
+			if (rc < 0) {
+				/* gpg cannot run: no signed evidence this time, nothing cached. */
+				*gpg_ok = 0;
+				rc = 0;
+				gpg_sig_release(&s);
+				goto out;
+			}
+		}
+		if (s.verdict == GPG_GOOD && s.primary_fpr[0])
+			snprintf(fpr, GPG_FPR_LEN + 1, "%s", s.primary_fpr);
+		/* A missing key may be imported later: only answers from gpg are kept. */
+		if (s.verdict == GPG_GOOD || s.verdict == GPG_BAD || s.verdict == GPG_NO_SIGNATURE ||
+		    sig == body.len)
+			xsa_commits_set(ev->c, key.buf, fpr[0] ? fpr : "-");
+		gpg_sig_release(&s);
+	}
+out:
+	strbuf_release(&key);
+	strbuf_release(&body);
+	strbuf_release(&want);
+	return rc;
+}
+
+static int load_upstream(struct eval *ev)
+{
+	const struct xsa_status_opts *o = ev->o;
+	struct upstream *up = &ev->up;
+	struct maintainers m;
+	struct strvec advisory = STRVEC_INIT;
+	struct strbuf out = STRBUF_INIT;
+	struct gpg_ctx g;
+	size_t pos = 0, n, i;
+	const char *line;
+	int rc, gpg_ok = 1;
+
+	up->loaded = 1;
+	memset(&m, 0, sizeof(m));
+	rc = maintainers_load_repo(&m, o->store->root);
+	if (rc)
+		return rc;
+	maintainers_trusted(&m, ROLE_ADVISORY, NULL, &advisory);
+	if (!advisory.nr) {
+		up->why = xstrdup("MAINTAINERS pins no key for advisories, so no signed "
+				  "upstream release vouches for it");
+		goto out;
+	}
+	gpg_init(&g, NULL);
+	rc = git_cmd(o->src, &out, "for-each-ref",
+		     "--format=%(objectname) %(objecttype) %(*objectname) %(*objecttype) %(refname)",
+		     "refs/tags/", NULL);
+	while (!rc && next_line(out.buf, out.len, &pos, &line, &n)) {
+		char *l = xmemdupz(line, n), *f[5], *save = l;
+		const char *name;
+		const struct branch *b = NULL;
+		char fpr[GPG_FPR_LEN + 1];
+		int k, point;
+
+		for (k = 0; k < 5; k++) {
+			f[k] = save;
+			save = k < 4 ? strchr(save, ' ') : NULL;
+			if (k < 4 && !save)
+				break;
+			if (save)
+				*save++ = '\0';
+		}
+		if (k < 5 || strcmp(f[1], "tag") || strcmp(f[3], "commit") ||
+		    !skip_prefix(f[4], "refs/tags/", &name) || strlen(name) >= sizeof(up->v[0].name)) {
+			free(l);
+			continue;
+		}
+		for (i = 0; i < o->branches->nr && !b; i++)
+			if (branch_tag_point(&o->branches->v[i], name, &point))
+				b = &o->branches->v[i];
+		if (b)
+			rc = tag_signer(ev, &g, &gpg_ok, f[0], name, fpr);
+		if (!rc && b && fpr[0] && strvec_contains(&advisory, fpr) &&
+		    maintainers_find(&m, fpr, ROLE_RELEASE, b->name)) {
+			struct trusted_tag *t;
+
+			ALLOC_GROW(up->v, up->nr + 1, up->alloc);
+			t = &up->v[up->nr++];
+			snprintf(t->name, sizeof(t->name), "%s", name);
+			snprintf(t->oid, sizeof(t->oid), "%s", f[0]);
+			snprintf(t->commit, sizeof(t->commit), "%s", f[2]);
+			snprintf(t->fpr, sizeof(t->fpr), "%s", fpr);
+		}
+		free(l);
+	}
+	gpg_release(&g);
+	{
+		struct strbuf all = STRBUF_INIT;
+
+		for (i = 0; i < up->nr; i++)
+			strbuf_addf(&all, "%s\n", up->v[i].oid);
+		sha256_hex(all.buf, all.len, up->set);
+		strbuf_release(&all);
+	}
+	if (!rc && !up->nr)
+		up->why = xstrdup(gpg_ok ? "no RELEASE tag here is signed by a key MAINTAINERS pins "
+				  "for advisories and releases" :
+				  "gpg could not check the RELEASE tags' signatures");
+out:
+	strvec_clear(&advisory);
+	strbuf_release(&out);
+	maintainers_release(&m);
+	return rc;
+}
+
+static void upstream_release(struct upstream *up)
+{
+	free(up->v);
+	free(up->why);
+	memset(up, 0, sizeof(*up));
+}
+
+/* The trusted tag whose history holds commit, or NULL. */
+static int signed_upstream(struct eval *ev, const char *commit, const struct trusted_tag **tag)
+{
+	struct strbuf key = STRBUF_INIT, out = STRBUF_INIT;
+	const char *hit;
+	size_t i;
+	int rc = 0;
+
+	*tag = NULL;
+	if (!ev->up.loaded && (rc = load_upstream(ev)))
+		return rc;
+	if (!ev->up.nr)
+		return 0;
+	/* One walk for all tags; the answer holds while the trusted tags do. */
+	strbuf_addf(&key, "up %s %s", commit, ev->up.set);
+	hit = xsa_commits_get(ev->c, key.buf);
+	if (!hit) {
+		size_t pos = 0, n;
+		const char *line;
+		char contains[GIT_MAX_HEXSZ + 1] = "-";
+
+		rc = git_cmd(ev->o->src, &out, "for-each-ref", "--format=%(objectname)",
+			     "--contains", commit, "refs/tags/", NULL);
+		while (!rc && contains[0] == '-' && next_line(out.buf, out.len, &pos, &line, &n))
+			for (i = 0; i < ev->up.nr; i++)
+				if (strlen(ev->up.v[i].oid) == n && !memcmp(ev->up.v[i].oid, line, n))
+					snprintf(contains, sizeof(contains), "%s", ev->up.v[i].oid);
+		if (!rc)
+			xsa_commits_set(ev->c, key.buf, contains);
+		hit = xsa_commits_get(ev->c, key.buf);
+	}
+	for (i = 0; !rc && hit && i < ev->up.nr && !*tag; i++)
+		if (!strcmp(ev->up.v[i].oid, hit))
+			*tag = &ev->up.v[i];
+	strbuf_release(&key);
+	strbuf_release(&out);
+	return rc;
+}
+
+/* --- content ---------------------------------------------------------------- */
+
+/*
+ * Is the post-image of these patches at commit?  Remembered by commit and
+ * patch contents, so an unchanged branch costs nothing the next time.
+ */
+static int present_at(struct eval *ev, const char *commit, const char *const *paths,
+		      const char *const *shas, size_t nr)
+{
+	struct strbuf key = STRBUF_INIT, all = STRBUF_INIT;
+	char digest[65];
+	const char *hit;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < nr; i++)
+		strbuf_addf(&all, "%s\n", shas[i]);
+	sha256_hex(all.buf, all.len, digest);
+	strbuf_addf(&key, "post %s %s", commit, digest);
+	hit = xsa_commits_get(ev->c, key.buf);
+	if (hit) {
+		rc = strcmp(hit, "1") ? 1 : 0;
+	} else {
+		rc = apply_present(ev->o->src, commit, paths, nr, NULL);
+		if (rc >= 0)
+			xsa_commits_set(ev->c, key.buf, rc ? "0" : "1");
+	}
+	strbuf_release(&key);
+	strbuf_release(&all);
+	return rc;
+}
+
+/*
+ * Is the patch file with this sha256 in branch bit?  Every patch in it
+ * must be found by patch-id.  A subject or a claim is no evidence.
+ */
+static long patch_in_branch(const struct eval *ev, const char *sha256, uint64_t bit)
 {
 	size_t first, n = xsa_patch_ids_of(ev->p, sha256, &first), k;
 	long last = -1;
@@ -348,18 +624,6 @@ static long patch_in_branch(const struct eval *ev, const char *sha256, int xsa, 
 		const struct xsa_patch_id *e = &ev->p->v[k];
 		long hit = e->pid[0] ? find_pid(ev->l, ev->c, e->pid, bit) : -1;
 
-		if (hit < 0 && by_subject && e->subject && *e->subject) {
-			size_t f, end = find_xsa(ev->l, xsa, &f);
-
-			for (; f < end; f++) {
-				const struct xsa_commit *cm = &ev->c->v[ev->l->by_xsa[f].idx];
-
-				if ((cm->mask & bit) && cm->subject && !strcmp(cm->subject, e->subject)) {
-					hit = (long)ev->l->by_xsa[f].idx;
-					break;
-				}
-			}
-		}
 		if (hit < 0)
 			return -1;
 		last = hit;
@@ -390,18 +654,152 @@ static const struct xsa_file *file_named(const struct xsa_version *v, const char
 	return NULL;
 }
 
-static void eval_cell(const struct eval *ev, const struct xsa_record *r, const struct window *w,
-		      size_t bi, int u_major, int u_minor, int u_old, int oldest_minor,
-		      struct xsa_cell *cell)
+int xsa_file_unmapped(const struct branch_set *bs, const struct xsa_file *f, struct strbuf *what)
+{
+	size_t i;
+	int bad = 0;
+
+	if (strcmp(f->project, "xen") || !bs->nr)
+		return 0;
+	for (i = 0; i < f->nr_ranges; i++) {
+		const struct xsa_endpoint *ep[2] = { &f->ranges[i].a, &f->ranges[i].b };
+		int k;
+
+		for (k = 0; k < 2; k++) {
+			char name[32];
+
+			if (ep[k]->kind != XSA_EP_VERSION)
+				continue;
+			snprintf(name, sizeof(name), "%d.%d", ep[k]->major, ep[k]->minor);
+			/* Older than every maintained branch: a real branch, just not ours. */
+			if (branch_find(bs, name) ||
+			    ep[k]->major < bs->v[0].major ||
+			    (ep[k]->major == bs->v[0].major && ep[k]->minor < bs->v[0].minor))
+				continue;
+			if (what && !bad)
+				strbuf_addf(what, "%s maps to Xen %s.x, which is no maintained branch",
+					    f->name, name);
+			bad = 1;
+		}
+	}
+	return bad;
+}
+
+/* The advisory's VULNERABLE SYSTEMS section, read from its stored file. */
+static void load_vuln(const struct xsa_store *s, const struct xsa_version *v, struct xsa_vuln *x)
+{
+	struct strbuf text = STRBUF_INIT, body = STRBUF_INIT;
+	char *path = xsa_store_path(s, v, v->advisory);
+	int first = 0;
+
+	xsa_vuln_init(x);
+	if (!read_file(&text, path, 4 << 20) &&
+	    !xsa_vuln_section(text.buf, text.len, &body, &first))
+		xsa_vuln_parse(x, body.buf, body.len, first);
+	strbuf_release(&text);
+	strbuf_release(&body);
+	free(path);
+}
+
+/* Why a claiming commit is not evidence, for the claimed state's detail. */
+static void claim_detail(struct eval *ev, struct xsa_cell *cell, const struct xsa_commit *cm,
+			 int xsa)
+{
+	struct strbuf why = STRBUF_INIT;
+
+	if (cell->total == 1)
+		strbuf_addf(&why, "%s, the patch the advisory maps here, is not in the tree (no "
+			    "commit has its patch-id, its post-image is not at the tip)",
+			    cell->names.v[0]);
+	else if (cell->total)
+		strbuf_addf(&why, "%zu of the %zu patches the advisory maps here %s not in the "
+			    "tree (by patch-id or post-image)", cell->total - cell->found,
+			    cell->total, cell->total - cell->found == 1 ? "is" : "are");
+	else
+		strbuf_addstr(&why, "the advisory maps no patch here to compare it with");
+	set_detail(cell, "commit %.12s says it is XSA-%d, which is only a claim: %s, and %s",
+		   cm->oid, xsa, why.buf,
+		   ev->up.why ? ev->up.why : "no signed upstream RELEASE tag holds it");
+	strbuf_release(&why);
+}
+
+/* "xsa904/0001-x.patch" -> "xsa904/", "xsa903-4.19.patch" -> itself. */
+static size_t variant_len(const char *name)
+{
+	const char *slash = strrchr(name, '/');
+
+	return slash ? (size_t)(slash - name) + 1 : strlen(name);
+}
+
+/*
+ * Another variant of the XSA (any version; a patch or a directory series)
+ * whose every patch is in branch bit by patch-id: evidence too.  Files
+ * named like a mapped one are left out: an older revision of the mapped
+ * patch is "stale", not the fix.  Returns the last commit or -1, and the
+ * variant and version found.
+ */
+static long other_variant(const struct eval *ev, const struct xsa_record *r,
+			  const struct xsa_cell *cell, uint64_t bit, struct strbuf *what)
+{
+	size_t k, i, j;
+
+	for (k = r->nr; k-- > 0; ) {
+		const struct xsa_version *v = &r->v[k];
+
+		for (i = 0; i < v->nr_files; i++) {
+			const struct xsa_file *f = &v->files[i];
+			size_t vl = variant_len(f->name), nr = 0;
+			long last = -1;
+			int ok = 1;
+
+			if (strcmp(f->project, "xen") || strvec_contains(&cell->names, f->name))
+				continue;
+			/* Each variant once: at its first file. */
+			for (j = 0; j < i && ok; j++)
+				if (variant_len(v->files[j].name) == vl &&
+				    !strncmp(v->files[j].name, f->name, vl))
+					ok = 0;
+			for (j = i; j < v->nr_files && ok; j++) {
+				const struct xsa_file *g = &v->files[j];
+				long hit;
+
+				if (variant_len(g->name) != vl || strncmp(g->name, f->name, vl))
+					continue;
+				if (strcmp(g->project, "xen") || strvec_contains(&cell->names, g->name)) {
+					ok = 0;
+					break;
+				}
+				hit = patch_in_branch(ev, g->sha256, bit);
+				if (hit < 0)
+					ok = 0;
+				else
+					last = hit;
+				nr++;
+			}
+			if (ok && nr) {
+				strbuf_addf(what, "%.*s (version %d)", (int)(vl && f->name[vl - 1] == '/' ?
+					    vl - 1 : vl), f->name, v->version);
+				return last;
+			}
+		}
+	}
+	return -1;
+}
+
+static int eval_cell(struct eval *ev, const struct xsa_record *r, const struct window *w,
+		     size_t bi, int u_major, int u_minor, int u_old, int oldest_minor,
+		     const struct xsa_vuln *vuln, struct xsa_cell *cell)
 {
 	const struct xsa_store *s = ev->o->store;
 	const struct xsa_version *v = xsa_latest(r);
 	const struct branch *b = w->b;
 	uint64_t bit = 1ULL << bi;
-	long commit = -1, stale_commit = -1;
-	size_t i, claims_first, claims_end, claims = 0, xen_files = 0;
-	int all_inherited = 1, stale_version = 0;
-	struct strbuf note = STRBUF_INIT;
+	long commit = -1, stale_commit = -1, claim = -1;
+	size_t i, claims_first, claims_end, claims = 0, xen_files = 0, signed_claims = 0;
+	int all_inherited = 1, stale_version = 0, rc = 0, unmapped = 0;
+	struct strbuf note = STRBUF_INIT, unmapped_what = STRBUF_INIT;
+	struct strvec shas = STRVEC_INIT;
+	const struct trusted_tag *tag = NULL;
 
 	strvec_init(&cell->patches);
 	strvec_init(&cell->names);
@@ -416,8 +814,11 @@ static void eval_cell(const struct eval *ev, const struct xsa_record *r, const s
 			continue;
 		xen_files++;
 		if (!xsa_file_covers(f->ranges, f->nr_ranges, b->major, b->minor, u_major,
-				     u_minor, &inh))
+				     u_minor, &inh)) {
+			unmapped |= xsa_file_unmapped(ev->o->branches, f,
+						      unmapped_what.len ? NULL : &unmapped_what);
 			continue;
+		}
 		cell->total++;
 		all_inherited &= inh;
 		{
@@ -425,9 +826,10 @@ static void eval_cell(const struct eval *ev, const struct xsa_record *r, const s
 
 			strvec_push(&cell->patches, path);
 			strvec_push(&cell->names, f->name);
+			strvec_push(&shas, f->sha256);
 			free(path);
 		}
-		hit = patch_in_branch(ev, f->sha256, r->number, bit, 0);
+		hit = patch_in_branch(ev, f->sha256, bit);
 		if (hit < 0) {
 			/* An older version's different patch may be what the branch has. */
 			long stale = -1;
@@ -437,7 +839,7 @@ static void eval_cell(const struct eval *ev, const struct xsa_record *r, const s
 
 				if (!g || !strcmp(g->sha256, f->sha256))
 					continue;
-				stale = patch_in_branch(ev, g->sha256, r->number, bit, 0);
+				stale = patch_in_branch(ev, g->sha256, bit);
 				if (stale >= 0) {
 					if (stale_commit < 0) {
 						stale_commit = stale;
@@ -448,12 +850,6 @@ static void eval_cell(const struct eval *ev, const struct xsa_record *r, const s
 					strbuf_addf(&note, "%s", f->name);
 				}
 			}
-			if (stale >= 0) {
-				strvec_push(&cell->found_in, "");
-				continue;
-			}
-			/* Same subject in a commit claiming the XSA: adapted on commit. */
-			hit = patch_in_branch(ev, f->sha256, r->number, bit, 1);
 		}
 		strvec_push(&cell->found_in, hit >= 0 ? ev->c->v[hit].oid : "");
 		if (hit >= 0) {
@@ -464,48 +860,147 @@ static void eval_cell(const struct eval *ev, const struct xsa_record *r, const s
 	}
 	cell->expected = cell->total > 0;
 	cell->inherited = cell->expected && all_inherited;
-	claims_end = find_xsa(ev->l, r->number, &claims_first);
-	for (i = claims_first; i < claims_end; i++) {
-		if (ev->c->v[ev->l->by_xsa[i].idx].mask & bit) {
-			if (!claims && commit < 0)
-				commit = (long)ev->l->by_xsa[i].idx;
-			claims++;
+
+	/* Content: the post-image of what patch-ids did not find, at the tip. */
+	if (cell->expected && cell->found < cell->total) {
+		rc = present_at(ev, w->tip, (const char *const *)cell->patches.v,
+				(const char *const *)shas.v, cell->total);
+		if (rc == 0) {
+			cell->by_content = cell->total - cell->found;
+			cell->found = cell->total;
+		} else if (rc > 0 && cell->total > 1) {
+			for (i = 0; i < cell->total && rc >= 0; i++) {
+				if (*cell->found_in.v[i])
+					continue;
+				rc = present_at(ev, w->tip, (const char *const *)&cell->patches.v[i],
+						(const char *const *)&shas.v[i], 1);
+				if (rc == 0) {
+					cell->by_content++;
+					cell->found++;
+				}
+			}
 		}
+		if (rc < 0)
+			goto out;
+		rc = 0;
 	}
 
+	/*
+	 * Claims: commits of the branch that say they are this XSA.  One that
+	 * holds a mapped patch by patch-id is backed by its content; the first
+	 * that is not is what a "claimed" state names.
+	 */
+	claims_end = find_xsa(ev->l, r->number, &claims_first);
+	for (i = claims_first; i < claims_end; i++) {
+		const struct xsa_commit *cm = &ev->c->v[ev->l->by_xsa[i].idx];
+
+		if (!(cm->mask & bit))
+			continue;
+		claims++;
+		if (claim < 0 && !strvec_contains(&cell->found_in, cm->oid))
+			claim = (long)ev->l->by_xsa[i].idx;
+	}
+	/* The XSA's other variants count as its fix too (not an old revision). */
+	if (!(cell->expected && cell->found == cell->total) && xen_files) {
+		struct strbuf what = STRBUF_INIT;
+		long hit = other_variant(ev, r, cell, bit, &what);
+
+		if (hit >= 0) {
+			cell->state = XSA_APPLIED;
+			snprintf(cell->commit, sizeof(cell->commit), "%s", ev->c->v[hit].oid);
+			set_detail(cell, "has the advisory's %s by patch-id%s", what.buf,
+				   cell->expected ? ", not the variant it maps here" : "");
+			strbuf_release(&what);
+			goto out;
+		}
+		strbuf_release(&what);
+	}
+	if (cell->expected && cell->found == cell->total) {
+		cell->state = XSA_APPLIED;
+		if (commit >= 0)
+			snprintf(cell->commit, sizeof(cell->commit), "%s", ev->c->v[commit].oid);
+		if (cell->by_content)
+			set_detail(cell, "%s%zu of %zu patch%s found by content: %s at the tip "
+				   "(reverse-applies cleanly)", cell->inherited ? "inherited from "
+				   "master (xen-unstable); " : "", cell->by_content, cell->total,
+				   cell->total == 1 ? "" : "es",
+				   cell->by_content == 1 ? "its post-image is" : "their post-images are");
+		else if (cell->inherited)
+			set_detail(cell, "inherited from master (xen-unstable)");
+		goto out;
+	}
 	if (stale_commit >= 0) {
 		cell->stale = 1;
 		cell->stale_version = stale_version;
 		snprintf(cell->commit, sizeof(cell->commit), "%s", ev->c->v[stale_commit].oid);
 	}
-	if (cell->expected && cell->found == cell->total) {
-		cell->state = XSA_APPLIED;
-	} else if (!cell->stale && claims && claims >= (cell->total ? cell->total : 1)) {
-		cell->state = XSA_APPLIED;
-		if (cell->total)
-			set_detail(cell, "found by its XSA-%d claim; the patch text differs from "
-				   "the advisory's", r->number);
-	} else {
-		commit = -1;
-		cell->state = XSA_PENDING;	/* decided below */
-	}
-	if (cell->state == XSA_APPLIED) {
-		if (commit >= 0)
-			snprintf(cell->commit, sizeof(cell->commit), "%s", ev->c->v[commit].oid);
-		if (cell->inherited && !cell->detail)
-			set_detail(cell, "inherited from master (xen-unstable)");
-		strbuf_release(&note);
-		return;
+
+	/* A claim counts when upstream's signed release history holds it. */
+	if (claims && !cell->stale) {
+		const struct trusted_tag *first_tag = NULL;
+		long first = -1;
+
+		for (i = claims_first; i < claims_end; i++) {
+			const struct xsa_commit *cm = &ev->c->v[ev->l->by_xsa[i].idx];
+
+			if (!(cm->mask & bit))
+				continue;
+			rc = signed_upstream(ev, cm->oid, &tag);
+			if (rc)
+				goto out;
+			if (tag) {
+				signed_claims++;
+				if (first < 0) {
+					first = (long)ev->l->by_xsa[i].idx;
+					first_tag = tag;
+				}
+			}
+		}
+		if (signed_claims && signed_claims >= (cell->total ? cell->total : 1)) {
+			struct strbuf f = STRBUF_INIT;
+
+			gpg_format_fpr(first_tag->fpr, &f);
+			cell->state = XSA_APPLIED;
+			cell->upstream = 1;
+			snprintf(cell->commit, sizeof(cell->commit), "%s", ev->c->v[first].oid);
+			set_detail(cell, "upstream says so: commit %.12s (\"This is XSA-%d\") is in "
+				   "%s, signed by %s", ev->c->v[first].oid, r->number,
+				   first_tag->name, f.buf);
+			strbuf_release(&f);
+			goto out;
+		}
 	}
 
 	for (i = 0; i < r->nr_marks; i++) {
-		if (!strcmp(r->marks[i].branch, b->name)) {
+		const struct xsa_mark *mk = &r->marks[i];
+
+		if (strcmp(mk->branch, b->name))
+			continue;
+		if (!strcmp(mk->state, "adapted")) {
+			char have[GIT_MAX_HEXSZ + 1];
+			int anc = 0;
+
+			/* The release manager's hand-made fix counts while the branch holds it. */
+			if (mk->commit && !git_resolve_commit(ev->o->src, mk->commit, have))
+				anc = xsa_commits_is_ancestor(ev->c, ev->o->src, mk->commit, w->tip);
+			if (anc < 0) {
+				rc = anc;
+				goto out;
+			}
+			if (!anc)
+				continue;
+			cell->marked = 1;
+			cell->state = XSA_APPLIED;
+			snprintf(cell->commit, sizeof(cell->commit), "%s", mk->commit);
+			set_detail(cell, "marked: %s", mk->reason);
+			goto out;
+		}
+		{
 			cell->marked = 1;
 			cell->state = strcmp(r->marks[i].state, "not-affected") ?
 				XSA_NEEDS_BACKPORT : XSA_NOT_AFFECTED;
 			set_detail(cell, "marked: %s", r->marks[i].reason);
-			strbuf_release(&note);
-			return;
+			goto out;
 		}
 	}
 	{
@@ -515,8 +1010,7 @@ static void eval_cell(const struct eval *ev, const struct xsa_record *r, const s
 			cell->state = XSA_BACKPORT_AVAILABLE;
 			set_detail(cell, "%s", what.buf);
 			strbuf_release(&what);
-			strbuf_release(&note);
-			return;
+			goto out;
 		}
 		strbuf_release(&what);
 	}
@@ -530,7 +1024,15 @@ static void eval_cell(const struct eval *ev, const struct xsa_record *r, const s
 
 			cell->state = XSA_EMBARGOED;
 			date_format_short(xsa_public_time(s, r), d);
-			set_detail(cell, "public on %s UTC", d);
+			if (claim >= 0)
+				set_detail(cell, "public on %s UTC; commit %.12s claims it already",
+					   d, ev->c->v[claim].oid);
+			else
+				set_detail(cell, "public on %s UTC", d);
+		} else if (claim >= 0 && !cell->stale) {
+			cell->state = XSA_CLAIMED;
+			snprintf(cell->commit, sizeof(cell->commit), "%s", ev->c->v[claim].oid);
+			claim_detail(ev, cell, &ev->c->v[claim], r->number);
 		} else {
 			cell->state = XSA_PENDING;
 			if (cell->stale)
@@ -540,24 +1042,48 @@ static void eval_cell(const struct eval *ev, const struct xsa_record *r, const s
 			else if (cell->found)
 				set_detail(cell, "%zu of %zu patches found", cell->found, cell->total);
 		}
-		strbuf_release(&note);
-		return;
+		goto out;
 	}
-	strbuf_release(&note);
 	if (!xen_files) {
 		cell->state = XSA_NOT_AFFECTED;
 		set_detail(cell, "no Xen patch in the advisory");
-		return;
+		goto out;
+	}
+	{
+		const struct xsa_vuln_stmt *why = NULL;
+
+		if (vuln && xsa_vuln_branch(vuln, b->major, b->minor, &why) == XSA_VULN_NO) {
+			cell->state = XSA_NOT_AFFECTED;
+			set_detail(cell, "the advisory (line %d): \"%s\"", why->line, why->text);
+			goto out;
+		}
+	}
+	if (unmapped) {
+		cell->state = XSA_UNMAPPED;
+		set_detail(cell, "%s, and no patch maps to %s: say what holds with xenstable xsa "
+			   "mark %d %s", unmapped_what.buf, b->name, r->number, b->name);
+		goto out;
 	}
 	if (b->security_until < (long)(xsa_advisory_date(s, r) / 86400)) {
 		char d[11];
 
-		cell->state = XSA_NEEDS_BACKPORT;
 		date_format_day(b->security_until, d);
-		set_detail(cell, "out of security support since %s", d);
-		return;
+		if (claim >= 0) {
+			cell->state = XSA_CLAIMED;
+			snprintf(cell->commit, sizeof(cell->commit), "%s", ev->c->v[claim].oid);
+			claim_detail(ev, cell, &ev->c->v[claim], r->number);
+		} else {
+			cell->state = XSA_NEEDS_BACKPORT;
+			set_detail(cell, "out of security support since %s", d);
+		}
+		goto out;
 	}
 	cell->state = XSA_NOT_AFFECTED;
+out:
+	strbuf_release(&note);
+	strbuf_release(&unmapped_what);
+	strvec_clear(&shas);
+	return rc;
 }
 
 /* --- the matrix ------------------------------------------------------------- */
@@ -676,11 +1202,12 @@ int xsa_status_compute(const struct xsa_status_opts *o, struct xsa_matrix *m)
 	m->nr_xsa = o->store->nr;
 	m->xsa = xcalloc(m->nr_xsa + 1, sizeof(*m->xsa));
 	m->cells = xcalloc(m->nr_xsa * nshow + 1, sizeof(*m->cells));
+	memset(&ev, 0, sizeof(ev));
 	ev.o = o;
 	ev.c = &c;
 	ev.p = &p;
 	ev.l = &l;
-	for (i = 0; i < m->nr_xsa; i++) {
+	for (i = 0; i < m->nr_xsa && !rc; i++) {
 		const struct xsa_record *r = &o->store->x[i];
 		const struct xsa_version *v = xsa_latest(r);
 		struct xsa_advisory tmp;
@@ -699,10 +1226,20 @@ int xsa_status_compute(const struct xsa_status_opts *o, struct xsa_matrix *m)
 			umaj = 0;
 			umin = 0;
 		}
-		for (k = 0; k < nshow; k++)
-			eval_cell(&ev, r, &w[show[k]], show[k], umaj, umin, old,
-				  bs->v[0].minor, xsa_matrix_cell(m, i, k));
+		{
+			struct xsa_vuln vuln;
+
+			load_vuln(o->store, v, &vuln);
+			for (k = 0; k < nshow && !rc; k++)
+				rc = eval_cell(&ev, r, &w[show[k]], show[k], umaj, umin, old,
+					       bs->v[0].minor, &vuln, xsa_matrix_cell(m, i, k));
+			xsa_vuln_release(&vuln);
+		}
 	}
+	/* What the verdicts learnt (content tests, signatures) is kept too. */
+	if (!o->no_cache)
+		xsa_commits_save(&c);
+	upstream_release(&ev.up);
 out:
 	free(l.by_pid);
 	free(l.by_xsa);

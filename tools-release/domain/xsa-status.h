@@ -2,29 +2,49 @@
  * xsa-status.h: the XSA x branch matrix.
  *
  * For every stored advisory and every maintained branch that exists in
- * the source repository, one state:
+ * the source repository, one state (TRUST.md states the rule):
  *
- *	applied             the fix is in the branch (with the commit)
+ *	applied             there is evidence the fix is in the branch:
+ *	                    every patch the advisory maps to it is there by
+ *	                    content (see below), or a commit saying "This is
+ *	                    XSA-N" is held by an upstream RELEASE tag whose
+ *	                    signature verifies with a key MAINTAINERS pins for
+ *	                    advisories and for releases of that branch
+ *	claimed             a commit says it is the fix (message, trailer,
+ *	                    subject), with no such evidence; the detail names
+ *	                    the commit and why it does not count
  *	pending             a Xen patch maps to the branch and is not in it
  *	not-affected        the advisory maps no patch to the branch (it was
- *	                    security-supported then), or a maintainer said so
+ *	                    security-supported then), its VULNERABLE SYSTEMS
+ *	                    section excludes the branch (the detail quotes
+ *	                    it), or a maintainer said so
  *	needs-backport      the branch was out of security support when the
  *	                    advisory came, and no patch or bundle exists
  *	embargoed           would be pending, but not public yet on the date
  *	backport-available  a backport bundle covers it (xsa_backport_lookup)
+ *	unmapped            the advisory maps a Xen patch to a version that is
+ *	                    no maintained branch (a typo, or a branch this
+ *	                    repository does not know), and none to this one:
+ *	                    nobody can tell whether the branch needs it until a
+ *	                    maintainer says so with xsa mark
+ *
+ * Content evidence for one mapped patch: a commit of the branch has the
+ * same git patch-id, or the patch's post-image is at the branch tip (it
+ * reverse-applies cleanly there: apply_present() in apply.h, the same
+ * test xsa apply uses to leave a patch alone).  For a multi-patch XSA
+ * every mapped patch needs its evidence; the whole series reverse-applied
+ * last patch first counts for all of them.
  *
  * Where a commit is looked for.  Branch B forked from master at fork(B);
  * the branch before it (X.Y-1) at fork(prev).  B's own commits are
  * fork(B)..B, and master's commits fork(prev)..fork(B) reached B by
  * inheritance, as did master's commits of every older maintained branch
- * window.  A fix counts when a commit there says "This is XSA-N" (or has
- * an "XSA: N" trailer), or has the same git patch-id as the stored patch
- * (or the same subject and an XSA claim).  When only an older version's
- * patch matches and that patch has changed since, the branch is pending
- * with the stale commit named.
+ * window.  When only an older version's patch matches and that patch has
+ * changed since, the branch is pending with the stale commit named.
  *
- * xenstable xsa apply (issue 4) uses xsa_status_compute() and the
- * patches each cell lists.
+ * Every verdict about an XSA on a branch comes from xsa_status_compute():
+ * xsa status and --check, xsa apply, xsa export, the release preflight and
+ * the status page all read this matrix.
  */
 #ifndef XS_XSA_STATUS_H
 #define XS_XSA_STATUS_H
@@ -46,13 +66,24 @@ enum xsa_state {
 	XSA_NEEDS_BACKPORT,
 	XSA_EMBARGOED,
 	XSA_BACKPORT_AVAILABLE,
+	XSA_CLAIMED,
+	XSA_UNMAPPED,
 };
+#define XSA_NR_STATES (XSA_UNMAPPED + 1)
 
 const char *xsa_state_name(enum xsa_state s);
+/* The state called name, or -1. */
+int xsa_state_from_name(const char *name);
+/*
+ * Does a cell in this state make xsa status --check (and the release
+ * preflight) fail: a public fix that is not shown to be in the branch?
+ */
+int xsa_state_fails_check(enum xsa_state s);
 
 struct xsa_cell {
 	enum xsa_state state;
-	char commit[GIT_MAX_HEXSZ + 1];	/* applied: the commit; pending: a stale one */
+	char commit[GIT_MAX_HEXSZ + 1];	/* applied: the commit (or ""); claimed: the
+					 * claiming one; pending: a stale one */
 	char *detail;			/* for people, or NULL */
 	int expected;			/* a Xen patch maps to this branch */
 	int inherited;			/* ... through xen-unstable, from master */
@@ -63,6 +94,8 @@ struct xsa_cell {
 	struct strvec patches;		/* store paths of the mapped Xen patches */
 	struct strvec names;		/* ... their names in the advisory */
 	struct strvec found_in;		/* ... the commit holding each, "" if none */
+	size_t by_content;		/* patches whose post-image is at the tip */
+	int upstream;			/* applied on a signed upstream release's word */
 };
 
 struct xsa_status_branch {
@@ -99,6 +132,16 @@ static inline struct xsa_cell *xsa_matrix_cell(const struct xsa_matrix *m, size_
 {
 	return &m->cells[xi * m->nr_br + bi];
 }
+
+/*
+ * Does Xen patch f map to a version that is no maintained branch and not
+ * older than all of them (RESOLUTION says "Xen 4.99.x")?  1 and what says
+ * so (if not NULL), else 0.  Such an XSA is unmapped on every branch no
+ * other patch maps to; xsa import warns about it.
+ */
+struct xsa_file;
+int xsa_file_unmapped(const struct branch_set *bs, const struct xsa_file *f,
+		      struct strbuf *what);
 
 /*
  * Hook for backport bundles (predisclosure members' backports for

@@ -38,6 +38,7 @@ static void mark_release(struct xsa_mark *m)
 	free(m->branch);
 	free(m->state);
 	free(m->reason);
+	free(m->commit);
 }
 
 static void record_release(struct xsa_record *r)
@@ -375,6 +376,14 @@ out:
 
 /* --- marks.json -------------------------------------------------------- */
 
+/* 40 or 64 lower-case hex digits. */
+static int is_hex_oid(const char *s)
+{
+	size_t n = strspn(s, "0123456789abcdef");
+
+	return !s[n] && (n == 40 || n == 64);
+}
+
 static int parse_marks(struct xsa_record *r, const char *path, const char *text, size_t len)
 {
 	yajl_val root, arr;
@@ -400,8 +409,18 @@ static int parse_marks(struct xsa_record *r, const char *path, const char *text,
 			mark_release(&m);
 			break;
 		}
-		if (strcmp(m.state, "not-affected") && strcmp(m.state, "needs-backport")) {
+		if (strcmp(m.state, "not-affected") && strcmp(m.state, "needs-backport") &&
+		    strcmp(m.state, "adapted")) {
 			rc = error_input("%s: unknown state '%s' for %s", path, m.state, m.branch);
+			mark_release(&m);
+			break;
+		}
+		/* "adapted" names the commit made by hand; nothing else does. */
+		rc = get_str(o, "commit", &m.commit, path, !strcmp(m.state, "adapted"));
+		if (!rc && m.commit && (strcmp(m.state, "adapted") || !is_hex_oid(m.commit)))
+			rc = error_input("%s: 'commit' of the %s mark for %s is not an adapted "
+					 "commit id", path, m.state, m.branch);
+		if (rc) {
 			mark_release(&m);
 			break;
 		}
@@ -424,6 +443,8 @@ void xsa_marks_json(struct json_writer *w, const struct xsa_record *r)
 		jw_kv_str(w, "branch", r->marks[i].branch);
 		jw_kv_str(w, "state", r->marks[i].state);
 		jw_kv_str(w, "reason", r->marks[i].reason);
+		if (r->marks[i].commit)
+			jw_kv_str(w, "commit", r->marks[i].commit);
 		jw_kv_time(w, "time", r->marks[i].time);
 		jw_obj_end(w);
 	}
@@ -443,8 +464,23 @@ static void write_marks(const struct xsa_record *r, struct strbuf *out)
 	jw_release(&w);
 }
 
+static int set_mark(const char *repo_root, struct xsa_record *r, const char *branch,
+		    const char *state, const char *reason, const char *commit, int64_t now);
+
 int xsa_store_set_mark(const char *repo_root, struct xsa_record *r, const char *branch,
 		       const char *state, const char *reason, int64_t now)
+{
+	return set_mark(repo_root, r, branch, state, reason, NULL, now);
+}
+
+int xsa_store_set_adapted(const char *repo_root, struct xsa_record *r, const char *branch,
+			  const char *commit, const char *reason, int64_t now)
+{
+	return set_mark(repo_root, r, branch, "adapted", reason, commit, now);
+}
+
+static int set_mark(const char *repo_root, struct xsa_record *r, const char *branch,
+		    const char *state, const char *reason, const char *commit, int64_t now)
 {
 	struct strbuf out = STRBUF_INIT;
 	char *rel = xstrfmt("xsa/%d/marks.json", r->number);
@@ -464,8 +500,10 @@ int xsa_store_set_mark(const char *repo_root, struct xsa_record *r, const char *
 	}
 	free(m->state);
 	free(m->reason);
+	free(m->commit);
 	m->state = xstrdup(state);
 	m->reason = xstrdup(reason);
+	m->commit = commit ? xstrdup(commit) : NULL;
 	m->time = now;
 	write_marks(r, &out);
 	rc = write_file_atomic(path, out.buf, out.len, 0644);

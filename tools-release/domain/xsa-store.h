@@ -44,8 +44,9 @@ struct xsa_version {
 
 struct xsa_mark {
 	char *branch;		/* "4.16" */
-	char *state;		/* "not-affected" or "needs-backport" */
+	char *state;		/* "not-affected", "needs-backport" or "adapted" */
 	char *reason;
+	char *commit;		/* adapted: the commit made by hand (xsa apply --continue) */
 	int64_t time;
 };
 
@@ -130,6 +131,13 @@ int xsa_store_add_version(const char *repo_root, int number, int version,
 /* Record (replace) a maintainer's judgement; caller holds the lock. */
 int xsa_store_set_mark(const char *repo_root, struct xsa_record *r, const char *branch,
 		       const char *state, const char *reason, int64_t now);
+/*
+ * Record that the fix was adapted by hand on branch in commit (xsa apply
+ * --continue): the release manager's judgement, shown with '*'.  Status
+ * shows the XSA applied there while the branch holds that commit.
+ */
+int xsa_store_set_adapted(const char *repo_root, struct xsa_record *r, const char *branch,
+			  const char *commit, const char *reason, int64_t now);
 
 struct json_writer;
 /* "marks": [{branch, state, reason, time}...] of r, as marks.json and

@@ -21,7 +21,7 @@ trap 'rm -rf "$tmp"' EXIT
 export LC_ALL=C TZ=UTC GIT_CONFIG_NOSYSTEM=1 HOME=$tmp XENSTABLE_NOW="2026-11-21 12:00"
 
 for t in advisory range mime mbox intake xsa-json meta patch commit branch cfg \
-	 maintainers gpg-status plan support version apply-state abi-baseline tar; do
+	 maintainers gpg-status plan support version apply-state abi-baseline tar xsa-vuln; do
 	rm -rf "${C:?}/$t"
 	mkdir -p "$C/$t"
 done
@@ -34,6 +34,15 @@ done
 awk '/^RESOLUTION/{r=1} r && /^xsa[0-9].*[ \t][ \t]/ {
 	name=$1; $1=""; sub(/^ +/, ""); n++
 	printf "%s\n%s", name, $0 > (dir "/r" n) }' dir="$C/range" "$S"/*/advisory-*.txt
+# VULNERABLE SYSTEMS: a sample advisory whole, and phrasings real ones use.
+cp "$S/903/advisory-903.txt" "$C/xsa-vuln/sample-903"
+printf 'Xen 4.17 and onwards are vulnerable.  Xen 4.16 and older are not vulnerable.\n\nOnly x86 Intel systems with EPT support are vulnerable.\n' >"$C/xsa-vuln/onwards"
+printf 'Xen versions 4.6 and later are vulnerable.  Xen versions 4.5 and earlier\nare not vulnerable.\n' >"$C/xsa-vuln/later"
+printf 'All Xen versions from at least 3.2 onwards are vulnerable.  Older versions\nhave not been inspected.\n' >"$C/xsa-vuln/at-least"
+printf 'Xen versions 4.11 through 4.16 are vulnerable.  Xen versions 4.10 and\nearlier are not vulnerable.\n' >"$C/xsa-vuln/through"
+printf 'Only Xen version 4.17 is vulnerable.\n\nOnly x86 AMD systems are vulnerable.\n' >"$C/xsa-vuln/only"
+printf 'All versions of Xen containing the XSA-407 fixes are vulnerable.\n' >"$C/xsa-vuln/conditional"
+printf 'For stable Xen releases: 4.13.4, 4.14.3 and 4.15.1 are vulnerable.\nOther versions of Xen released by the Xen Project are not affected.\n' >"$C/xsa-vuln/releases"
 printf 'xsa1-linux.patch\nLinux 6.7-rc - 6.5' >"$C/range/linux"
 printf 'xsa1.patch\nxen-unstable, Xen 4.16.x - 4.13.x' >"$C/range/list"
 n=0

@@ -196,13 +196,17 @@ test_expect_success 'a damaged cache is rebuilt, not trusted' '
 	test_cmp nocache.json status.json
 '
 
-test_expect_success 'a commit that only claims the XSA counts as applied, and says so' '
+test_expect_success 'a commit that only claims the XSA is claimed, never applied (TRUST.md)' '
 	(cd "$SRC" && git checkout -q stable-4.21 &&
 	 sed -i "s/return 0/return 3/" xen/common/x905.c &&
 	 git commit -q -am "x905: adapted fix for 4.21" -m "This is XSA-905." &&
 	 git checkout -q master) &&
 	xs --source "$SRC" xsa status --date 2026-11-21 --json >status.json &&
-	expect 905 4.21 applied "found by its XSA-905 claim"
+	c=$(git -C "$SRC" rev-parse stable-4.21) &&
+	expect 905 4.21 claimed "commit ${c%????????????????????????????} says it is XSA-905, which is only a claim: xsa905.patch" &&
+	test_expect_code 1 xs --source "$SRC" xsa status --date 2026-11-21 --check >out 2>err &&
+	test_grep "only claimed by a commit message" err &&
+	test_grep "^905 .* claimed [0-9a-f]\{10\}" out
 '
 
 test_expect_success 'status with an empty store, and without a source' '

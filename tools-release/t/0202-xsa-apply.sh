@@ -120,17 +120,20 @@ test_expect_success 'the clean checkout of the branch was updated along with it'
 	grep -q "op->ref >= rd->max_grant_entries" "$TRASH/co-4.21/hypervisor/common/grant_table.c"
 '
 
-test_expect_success 'in already in another form: found by reverse-apply, left alone' '
+test_expect_success 'in already in another form: found by content, one verdict for status and apply' '
 	git -C "$UPSTREAM" worktree add -q "$TRASH/co-4.20" stable-4.20 &&
 	(cd "$TRASH/co-4.20" &&
 	 git apply "$SAMPLES_DIR/901/xsa901.patch" &&
 	 echo "local note" >>README &&
 	 git commit -q -am "Check reservations; add a note") &&
 	mine=$(git -C "$UPSTREAM" rev-parse stable-4.20) &&
-	xs xsa status 4.20 --date $D >st && test_grep "^901 .* pending" st &&
+	xs xsa status 4.20 --date $D >st && test_grep "^901 .* applied" st &&
+	test_grep "XSA-901 4.20: applied: 1 of 1 patch found by content" st &&
+	xs xsa status 4.20 --date $D --json >st.json &&
+	python3 -c "import json,sys; c=json.load(open(\"st.json\"))[\"xsas\"][0][\"branches\"][\"4.20\"]; assert c[\"state\"] == \"applied\", c" &&
 	xs xsa apply 4.20 901 --date $D >out &&
 	test_grep "XSA-901 *already" out &&
-	test_grep "on 4.20 already; left alone" out &&
+	test_grep "in 4.20 already; left alone" out &&
 	test $(git -C "$UPSTREAM" rev-parse stable-4.20) = $mine &&
 	xs xsa apply 4.20 --date $D >out &&
 	test $(git -C "$UPSTREAM" rev-parse stable-4.20~4) = $mine &&

@@ -11,6 +11,7 @@
 # Environment knobs for xsa_advisory:
 #	XSA_EMBARGO="2026-12-01 12:00"   predisclosure text with that embargo end
 #	XSA_EXTRA_SECTION="TITLE|text"   one more section after MITIGATION
+#	XSA_VULNERABLE="text"            the VULNERABLE SYSTEMS section's text
 
 # A signing key for the test security team; prints its fingerprint.
 xsa_make_key() {
@@ -74,7 +75,7 @@ xsa_advisory() {
 		VULNERABLE SYSTEMS
 		==================
 
-		Test systems only.
+		${XSA_VULNERABLE:-Test systems only.}
 
 		MITIGATION
 		==========
