@@ -5,6 +5,7 @@
 #include "xsa.h"
 #include "../domain/xsa-store.h"
 #include "../lib/date.h"
+#include "../lib/escape.h"
 #include "../lib/gpg.h"
 #include "../lib/json.h"
 #include "../lib/parse-options.h"
@@ -119,10 +120,10 @@ static void show_text(const struct xsa_store *s, const struct xsa_record *r, siz
 			printf(" v%d", r->v[i].version);
 		printf(")");
 	}
-	printf("\n%-11s %s\n", "Title:", v->title);
+	printf("\n%-11s %s\n", "Title:", text_safe(v->title));
 	printf("%-11s ", "CVEs:");
 	for (i = 0; i < v->cves.nr; i++)
-		printf("%s%s", i ? ", " : "", v->cves.v[i]);
+		printf("%s%s", i ? ", " : "", text_safe(v->cves.v[i]));
 	printf("%s\n", v->cves.nr ? "" : "none");
 	if (pub) {
 		date_format_short(pub, d);
@@ -139,24 +140,24 @@ static void show_text(const struct xsa_store *s, const struct xsa_record *r, siz
 		gpg_format_fpr(v->signer, &f);
 		date_format_short(v->signed_at, d);
 		printf("%-11s %s (%s), %s UTC\n", "Signed by:", f.buf,
-		       v->signer_uid ? v->signer_uid : "no user id", d);
+		       v->signer_uid ? text_safe(v->signer_uid) : "no user id", d);
 		strbuf_release(&f);
 	}
 	date_format_short(v->imported_at, d);
 	printf("%-11s %s UTC\n", "Imported:", d);
-	printf("%-11s %s/%s\n", "Advisory:", v->dir, v->advisory);
+	printf("%-11s %s/%s\n", "Advisory:", text_safe(v->dir), text_safe(v->advisory));
 	printf("\nFiles:\n");
 	for (i = 0; i < v->nr_files; i++) {
 		const struct xsa_file *f = &v->files[i];
 
-		printf("  %-28s %-6s %-32s %.16s\n", f->name, f->project,
-		       f->range_text ? f->range_text : "-", f->sha256);
+		printf("  %-28s %-6s %-32s %.16s\n", text_safe(f->name), text_safe(f->project),
+		       f->range_text ? text_safe(f->range_text) : "-", f->sha256);
 	}
 	changed_files(r, vi, &ch);
 	if (ch.nr) {
 		printf("\nChanged since version %d:", r->v[vi - 1].version);
 		for (i = 0; i < ch.nr; i++)
-			printf(" %s", ch.v[i]);
+			printf(" %s", text_safe(ch.v[i]));
 		printf("\n");
 	}
 	strvec_clear(&ch);
@@ -164,8 +165,8 @@ static void show_text(const struct xsa_store *s, const struct xsa_record *r, siz
 		printf("\nMarks:\n");
 		for (i = 0; i < r->nr_marks; i++) {
 			date_format_short(r->marks[i].time, d);
-			printf("  %-6s %-15s %s (%s)\n", r->marks[i].branch, r->marks[i].state,
-			       r->marks[i].reason, d);
+			printf("  %-6s %-15s %s (%s)\n", text_safe(r->marks[i].branch),
+			       text_safe(r->marks[i].state), text_safe(r->marks[i].reason), d);
 		}
 	}
 }
