@@ -289,7 +289,7 @@ int xsa_meta_parse(struct xsa_version *v, const char *path, const char *text, si
 
 	memset(v, 0, sizeof(*v));
 	strvec_init(&v->cves);
-	rc = json_parse(text, len, path, &root);
+	rc = json_parse_flags(text, len, path, JSON_NO_CONTROL, &root);
 	if (rc)
 		return rc;
 	if (!YAJL_IS_OBJECT(root)) {
@@ -313,11 +313,18 @@ int xsa_meta_parse(struct xsa_version *v, const char *path, const char *text, si
 	if ((rc = get_str(root, "title", &v->title, path, 1)))
 		goto out;
 	a = json_get(root, "cves");
-	for (i = 0; a && YAJL_IS_ARRAY(a) && i < json_array_len(a); i++) {
+	if (!a || !YAJL_IS_ARRAY(a)) {
+		rc = error_input("%s: 'cves' is missing or not a list", path);
+		goto out;
+	}
+	for (i = 0; i < json_array_len(a); i++) {
 		yajl_val c = json_array_at(a, i);
 
-		if (YAJL_IS_STRING(c))
-			strvec_push(&v->cves, YAJL_GET_STRING(c));
+		if (!YAJL_IS_STRING(c) || !starts_with(YAJL_GET_STRING(c), "CVE-")) {
+			rc = error_input("%s: cves[%zu] is not a CVE id", path, i);
+			goto out;
+		}
+		strvec_push(&v->cves, YAJL_GET_STRING(c));
 	}
 	a = json_get(root, "advisory");
 	if (!a || !json_get_string(a, "file") || !json_get_string(a, "sha256") ||
@@ -329,7 +336,19 @@ int xsa_meta_parse(struct xsa_version *v, const char *path, const char *text, si
 	v->advisory = xstrdup(json_get_string(a, "file"));
 	memcpy(v->advisory_sha256, json_get_string(a, "sha256"), 65);
 	sig = json_get(root, "signature");
-	if (sig && YAJL_IS_OBJECT(sig)) {
+	{
+		yajl_val u = json_get(root, "unsigned");
+
+		/* Signed or not is said twice; both must be there and agree. */
+		if (!sig || !(YAJL_IS_OBJECT(sig) || json_is_null(sig)) || !u ||
+		    !(YAJL_IS_TRUE(u) || YAJL_IS_FALSE(u)) ||
+		    (!YAJL_IS_TRUE(u)) != YAJL_IS_OBJECT(sig)) {
+			rc = error_input("%s: 'signature' and 'unsigned' are missing or disagree",
+					 path);
+			goto out;
+		}
+	}
+	if (YAJL_IS_OBJECT(sig)) {
 		const char *f = json_get_string(sig, "fingerprint");
 
 		if (!f || strlen(f) != 40 || !is_hex_string(f, 40)) {
@@ -346,6 +365,10 @@ int xsa_meta_parse(struct xsa_version *v, const char *path, const char *text, si
 	{
 		yajl_val b = json_get(root, "public_release");
 
+		if (b && !YAJL_IS_TRUE(b) && !YAJL_IS_FALSE(b)) {
+			rc = error_input("%s: 'public_release' is not true or false", path);
+			goto out;
+		}
 		v->public_release = b && YAJL_IS_TRUE(b);
 	}
 	if ((rc = get_time(root, "embargo_until", &v->embargo_until, path)) ||
@@ -379,7 +402,7 @@ static int parse_marks(struct xsa_record *r, const char *path, const char *text,
 {
 	yajl_val root, arr;
 	size_t i;
-	int rc = json_parse(text, len, path, &root);
+	int rc = json_parse_flags(text, len, path, JSON_NO_CONTROL, &root);
 
 	if (rc)
 		return rc;
