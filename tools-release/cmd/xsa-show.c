@@ -43,6 +43,30 @@ static void changed_files(const struct xsa_record *r, size_t vi, struct strvec *
 	}
 }
 
+/* Who says when the XSA became public: the newest version that knows. */
+static const char *public_source(const struct xsa_store *s, const struct xsa_record *r)
+{
+	size_t i;
+
+	for (i = r->nr; i--; )
+		if (r->v[i].public_time)
+			return r->v[i].public_source ? r->v[i].public_source : "embargo";
+	return xsa_index_find(s, r->number) ? "xenbits" : NULL;
+}
+
+static const char *public_source_text(const char *src)
+{
+	if (!src)
+		return NULL;
+	if (!strcmp(src, "embargo"))
+		return "the embargo end the advisory states";
+	if (!strcmp(src, "xenbits"))
+		return "xenbits' index";
+	if (!strcmp(src, "mail-date"))
+		return "the announcement mail's Date field";
+	return src;
+}
+
 static void show_json(const struct xsa_store *s, const struct xsa_record *r, size_t vi)
 {
 	struct json_writer w;
@@ -63,6 +87,7 @@ static void show_json(const struct xsa_store *s, const struct xsa_record *r, siz
 	jw_kv_str(&w, "title", v->title);
 	jw_kv_strvec(&w, "cves", &v->cves);
 	jw_kv_time(&w, "public_time", xsa_public_time(s, r));
+	jw_kv_str(&w, "public_time_source", xsa_public_time(s, r) ? public_source(s, r) : NULL);
 	jw_kv_time(&w, "embargo_until", v->embargo_until);
 	jw_kv_bool(&w, "embargoed", xsa_embargoed_at(s, r, now));
 	jw_kv_str(&w, "dir", v->dir);
@@ -126,9 +151,12 @@ static void show_text(const struct xsa_store *s, const struct xsa_record *r, siz
 		printf("%s%s", i ? ", " : "", text_safe(v->cves.v[i]));
 	printf("%s\n", v->cves.nr ? "" : "none");
 	if (pub) {
+		const char *src = public_source_text(public_source(s, r));
+
 		date_format_short(pub, d);
-		printf("%-11s %s UTC (%s)\n", "Public:", d,
-		       xsa_embargoed_at(s, r, now) ? "embargoed until then" : "public");
+		printf("%-11s %s UTC (%s%s%s)\n", "Public:", d,
+		       xsa_embargoed_at(s, r, now) ? "embargoed until then" : "public",
+		       src ? "; from " : "", src ? src : "");
 	} else {
 		printf("%-11s %s\n", "Public:", v->public_release ? "yes, time unknown" : "unknown");
 	}

@@ -21,6 +21,7 @@ void xsa_version_release(struct xsa_version *v)
 	free(v->advisory);
 	free(v->title);
 	free(v->signer_uid);
+	free(v->public_source);
 	strvec_clear(&v->cves);
 	for (i = 0; i < v->nr_files; i++) {
 		free(v->files[i].name);
@@ -108,18 +109,18 @@ char *xsa_store_path(const struct xsa_store *s, const struct xsa_version *v,
 int64_t xsa_public_time(const struct xsa_store *s, const struct xsa_record *r)
 {
 	const struct xsa_index_entry *e = xsa_index_find(s, r->number);
-	int64_t t = 0;
+	int64_t t = 0, floor = 0;
 	size_t i;
 
 	for (i = r->nr; i--; ) {
-		if (r->v[i].public_time)
-			return r->v[i].public_time;
-		if (!t && r->v[i].embargo_until)
-			t = r->v[i].embargo_until;
+		if (!t && r->v[i].public_time)
+			t = r->v[i].public_time;
+		if (!floor && r->v[i].embargo_until)
+			floor = r->v[i].embargo_until;
 	}
-	if (e && e->public_time)
-		return e->public_time;
-	return t;
+	if (!t && e && e->public_time)
+		t = e->public_time;
+	return t > floor ? t : floor;
 }
 
 int64_t xsa_advisory_date(const struct xsa_store *s, const struct xsa_record *r)
@@ -199,6 +200,8 @@ void xsa_meta_write(const struct xsa_verified *v, struct strbuf *out)
 	jw_kv_bool(&w, "public_release", a->public_release);
 	jw_kv_time(&w, "embargo_until", until);
 	jw_kv_time(&w, "public_time", pub);
+	jw_kv_str(&w, "public_time_source", !pub ? NULL : v->public_source ? v->public_source :
+		  "embargo");
 	jw_kv_str(&w, "embargo", pub && v->imported_at < pub ? "embargoed" :
 		  pub || a->public_release ? "public" : "unknown");
 	jw_kv_time(&w, "imported_at", v->imported_at);
@@ -373,6 +376,7 @@ int xsa_meta_parse(struct xsa_version *v, const char *path, const char *text, si
 	}
 	if ((rc = get_time(root, "embargo_until", &v->embargo_until, path)) ||
 	    (rc = get_time(root, "public_time", &v->public_time, path)) ||
+	    (rc = get_str(root, "public_time_source", &v->public_source, path, 0)) ||
 	    (rc = get_time(root, "imported_at", &v->imported_at, path)))
 		goto out;
 	files = json_get(root, "files");
