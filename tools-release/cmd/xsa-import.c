@@ -124,6 +124,12 @@ int cmd_xsa_import(int argc, const char **argv, struct xs_ctx *ctx)
 		int number, version, r;
 
 		r = xsa_intake_import(&o, t, &res, &number, &version);
+		if (r == -XS_ENV) {
+			/* The environment fails every input alike: stop here. */
+			result = worst_result(result, r);
+			rejected += (int)(in.nr - k);
+			break;
+		}
 		if (r) {
 			result = worst_result(result, r);
 			rejected++;
