@@ -6,6 +6,7 @@
 #include "xsa-store.h"
 #include "xsa.h"
 #include "date.h"
+#include "escape.h"
 #include "fs.h"
 #include "gpg.h"
 #include "hash.h"
@@ -360,6 +361,7 @@ int xsa_intake_import(const struct xsa_import_opts *o, struct xsa_intake *in,
 		      enum xsa_import_result *result, int *number, int *version)
 {
 	struct strbuf framed = STRBUF_INIT, plain = STRBUF_INIT, meta = STRBUF_INIT;
+	struct strbuf uid = STRBUF_INIT;
 	struct strbuf *data = NULL;
 	struct xsa_advisory a;
 	struct gpg_sig sig;
@@ -421,7 +423,10 @@ int xsa_intake_import(const struct xsa_import_opts *o, struct xsa_intake *in,
 		ver.advisory_name = adv_name;
 		ver.advisory_sha256 = adv_sha;
 		ver.signer = is_signed ? sig.primary_fpr : NULL;
-		ver.signer_uid = sig.uid;
+		/* A key's user id is whatever its owner wrote: stored escaped. */
+		if (sig.uid)
+			text_escape(&uid, sig.uid, strlen(sig.uid), 0);
+		ver.signer_uid = sig.uid ? uid.buf : NULL;
 		ver.signed_at = is_signed ? sig.sig_time : 0;
 		ver.imported_at = o->now;
 		ver.public_time = public_time(o, in, &a, ver.signed_at, &ver.public_source);
@@ -455,5 +460,6 @@ out:
 	strbuf_release(&framed);
 	strbuf_release(&plain);
 	strbuf_release(&meta);
+	strbuf_release(&uid);
 	return rc;
 }

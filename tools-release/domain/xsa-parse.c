@@ -246,22 +246,21 @@ out:
 static int check_one_heading(struct parser *p, size_t from)
 {
 	static const char h[] = "Xen Security Advisory";
-	size_t i, k;
+	struct strbuf line = STRBUF_INIT;
+	size_t i, k = sizeof(h) - 1;
+	int rc = 0;
 
-	for (i = from; i < p->nr; i++) {
-		const char *s = p->l[i].s;
-		size_t n = p->l[i].n;
-
-		for (k = 0; k < n && isspace((unsigned char)s[k]); k++)
-			;
-		if (n - k < sizeof(h) - 1 || strncasecmp(s + k, h, sizeof(h) - 1) ||
-		    (n - k > sizeof(h) - 1 && !isspace((unsigned char)s[k + sizeof(h) - 1])))
+	for (i = from; i < p->nr && !rc; i++) {
+		strbuf_reset(&line);
+		add_collapsed(&line, p->l[i].s, p->l[i].n);
+		if (line.len < k || strncasecmp(line.buf, h, k) || (line.len > k && line.buf[k] != ' '))
 			continue;
-		return error_input("%s:%d: a second advisory heading ('%.*s') in the text of "
-				   "XSA-%d: one signed text must hold one advisory", p->a->origin,
-				   LNO(p, i), (int)(n - k > 70 ? 70 : n - k), s + k, p->a->number);
+		rc = error_input("%s:%d: a second advisory heading ('%.70s') in the text of XSA-%d: "
+				 "one signed text must hold one advisory", p->a->origin, LNO(p, i),
+				 line.buf, p->a->number);
 	}
-	return 0;
+	strbuf_release(&line);
+	return rc;
 }
 
 /* "version N", then the title (up to a blank line or a section). */

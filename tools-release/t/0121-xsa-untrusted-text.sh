@@ -110,6 +110,23 @@ test_expect_success 'a mail attachment named with an escape sequence: the error 
 	no_raw out err
 '
 
+test_expect_success 'a signing key whose user id holds a bidi override: stored and shown escaped' '
+	k=$(make_key "Team $(printf "\342\200\256")maet" rlo@xsa.example.org) &&
+	trust_key "$MAINT" "$k" advisory &&
+	rm -rf r && mkdir r && cp "$SAMPLES_DIR/905/xsa905.patch" r/xsa907.patch &&
+	sed -e "s/XSA-905/XSA-907/" -e "s/99905/99907/" -e "/EMBARGOED/d" -e "s/xsa905/xsa907/g" \
+	    "$SAMPLES_DIR/905/advisory-905.txt" >r/advisory-907.txt &&
+	gpg --batch --yes --no-tty --local-user "$k!" --digest-algo SHA256 --clearsign \
+		--output r/advisory-907.txt.asc r/advisory-907.txt 2>/dev/null &&
+	mv r/advisory-907.txt.asc r/advisory-907.txt &&
+	xs xsa import r >out 2>err &&
+	grep "\"uid\": \"Team .*maet <rlo@xsa.example.org>\"" "$MAINT/xsa/907/v1/meta.json" &&
+	xs xsa list >list &&
+	xs xsa show 907 >show &&
+	test_grep "Signed by:.*(Team .*maet <rlo@xsa.example.org>)" show &&
+	no_raw out err list show "$MAINT/xsa/907/v1/meta.json"
+'
+
 test_expect_success 'xsa mark refuses a reason with control characters' '
 	tree_state "$MAINT/xsa" >store-before &&
 	test_expect_code 2 xs xsa mark 902 4.19 not-affected --reason "$(printf "ok\033[2J")" 2>err &&

@@ -247,6 +247,7 @@ TEST(advisory_text)
 	CHECK_INT(advisory(&a, ADV_HEAD "ISSUE DESCRIPTION\n=================\n\n"
 			   "  Xen Security Advisory XSA-903\n\n" ADV_BODY), -XS_INPUT);
 	CHECK_INT(advisory(&a, ADV_HEAD ADV_BODY "\nXEN SECURITY ADVISORY XSA-902\n"), -XS_INPUT);
+	CHECK_INT(advisory(&a, ADV_HEAD ADV_BODY "\n\tXen\tSecurity   Advisory XSA-903\n"), -XS_INPUT);
 	CHECK_INT(advisory(&a, ADV_HEAD ADV_BODY "\nXen Security Advisory 903 v2 (CVE-2026-1)\n"),
 		  -XS_INPUT);
 	/* Prose naming another advisory is fine. */
