@@ -138,8 +138,8 @@ static int strict_close(struct strict_ctx *c)
 		qsort(l->keys, l->nr, sizeof(*l->keys), cmp_strict_key);
 	for (i = 1; i < l->nr && ok; i++)
 		if (!strcmp(l->keys[i - 1].key, l->keys[i].key))
-			ok = strict_fail(c, l->keys[i].off, "key '%.60s' given twice in one "
-					 "object (readers differ on which counts)", l->keys[i].key);
+			ok = strict_fail(c, l->keys[i].off, "key \"%.60s\" appears twice in one "
+					 "object; refusing ambiguous JSON", l->keys[i].key);
 	strict_level_release(l);
 	return ok;
 }

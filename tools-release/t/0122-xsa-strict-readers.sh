@@ -42,10 +42,10 @@ test_expect_success 'a key given twice in one entry is refused with its line (fi
 	test $(grep -c public_time dup.json) -eq 4 &&
 	grep -c "\"public_time\".*\"public_time\"" dup.json &&
 	test_expect_code 3 xs xsa import dup.json 2>err &&
-	test_grep "dup.json:4:[0-9]*: key .public_time. given twice in one object" err &&
+	test_grep "dup.json:4:[0-9]*: key .public_time. appears twice in one object" err &&
 	index dup2.json "3s/{\"xsa\": \"902\"/{\"xsa\": \"902\", \"xsa\": \"905\"/" &&
 	test_expect_code 3 xs xsa import dup2.json 2>err &&
-	test_grep "dup2.json:3:[0-9]*: key .xsa. given twice" err &&
+	test_grep "dup2.json:3:[0-9]*: key .xsa. appears twice" err &&
 	tree_state "$MAINT" >after &&
 	test_cmp before after
 '
@@ -80,7 +80,7 @@ test_expect_success 'a stored meta.json with a key twice, or signature and unsig
 	sed -i "0,/\"title\": /s//\"title\": \"An innocent title\",\n  \"title\": /" "$m" &&
 	test $(grep -c "\"title\"" "$m") -eq 2 &&
 	test_expect_code 3 xs xsa list 2>err &&
-	test_grep "xsa/902/v2/meta.json:[0-9]*:[0-9]*: key .title. given twice" err &&
+	test_grep "xsa/902/v2/meta.json:[0-9]*:[0-9]*: key .title. appears twice" err &&
 	cp meta.orig "$m" &&
 	sed -i "s/\"unsigned\": false/\"unsigned\": true/" "$m" &&
 	test_expect_code 3 xs xsa list 2>err &&
