@@ -4,6 +4,7 @@
  */
 #include "bundle.h"
 #include "../lib/date.h"
+#include "../lib/escape.h"
 #include "../lib/usage.h"
 #include "../lib/xalloc.h"
 
@@ -140,8 +141,9 @@ void bundle_print(const struct bundle_session *s)
 	for (i = 0; i < m->nr_files; i++) {
 		const struct bundle_file *bf = &m->files[i];
 
-		printf("  %-12s XSA-%-5d %s\n", bundle_role_name(bf->role), bf->xsa, bf->name);
-		printf("               %s\n", bf->subject);
+		printf("  %-12s XSA-%-5d %s\n", bundle_role_name(bf->role), bf->xsa,
+		       text_safe(bf->name));
+		printf("               %s\n", text_safe(bf->subject));
 		printf("               sha256 %s ok%s%.12s\n", bf->sha256,
 		       bf->upstream ? ", upstream " : "", bf->upstream ? bf->upstream : "");
 	}

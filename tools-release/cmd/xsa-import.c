@@ -10,6 +10,7 @@
 #include "../domain/xsa-status.h"
 #include "../domain/xsa-store.h"
 #include "../lib/date.h"
+#include "../lib/escape.h"
 #include "../lib/fs.h"
 #include "../lib/gpg.h"
 #include "../lib/parse-options.h"
@@ -39,7 +40,7 @@ static int import_index(struct xs_ctx *ctx, struct xsa_store *store, const char 
 		rc = write_file_atomic(dest, text.buf, text.len, 0644);
 	if (!rc)
 		printf("%s: xenbits index of %zu advisories stored as xsa/xenbits.json\n",
-		       path, store->nr_idx);
+		       text_safe(path), store->nr_idx);
 	strbuf_release(&text);
 	free(dest);
 	free(dir);
@@ -198,6 +199,12 @@ int cmd_xsa_import(int argc, const char **argv, struct xs_ctx *ctx)
 		int number, version, r;
 
 		r = xsa_intake_import(&o, t, &res, &number, &version);
+		if (r == -XS_ENV) {
+			/* The environment fails every input alike: stop here. */
+			result = worst_result(result, r);
+			rejected += (int)(in.nr - k);
+			break;
+		}
 		if (r) {
 			result = worst_result(result, r);
 			rejected++;
@@ -206,12 +213,12 @@ int cmd_xsa_import(int argc, const char **argv, struct xs_ctx *ctx)
 		if (res == XSA_IMPORT_UNCHANGED) {
 			same++;
 			printf("%s: XSA-%d version %d is already in the store (unchanged)\n",
-			       what, number, version);
+			       text_safe(what), number, version);
 			continue;
 		}
 		stored++;
-		printf("%s: XSA-%d version %d stored in xsa/%d/v%d\n", what, number, version,
-		       number, version);
+		printf("%s: XSA-%d version %d stored in xsa/%d/v%d\n", text_safe(what), number,
+		       version, number, version);
 		/* Later inputs must see this one (an mbox may hold it twice). */
 		if ((rc = xsa_store_refresh(&store, number)))
 			goto out;

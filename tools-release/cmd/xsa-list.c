@@ -5,6 +5,7 @@
 #include "xsa.h"
 #include "../domain/xsa-store.h"
 #include "../lib/date.h"
+#include "../lib/escape.h"
 #include "../lib/json.h"
 #include "../lib/parse-options.h"
 #include "../lib/usage.h"
@@ -103,7 +104,7 @@ static void list_text(const struct xsa_store *s, int all, int64_t t)
 		fmt_time(xsa_public_time(s, r), d);
 		snprintf(ver, sizeof(ver), "v%d", v->version);
 		printf("%-5d %-4s %-16s %-9s %s%s\n", r->number, ver, d, state_of(s, r, t),
-		       v->title, v->unsigned_input ? " [UNSIGNED]" : "");
+		       text_safe(v->title), v->unsigned_input ? " [UNSIGNED]" : "");
 		shown++;
 	}
 	for (i = 0; all && i < s->nr_idx; i++) {
@@ -115,7 +116,7 @@ static void list_text(const struct xsa_store *s, int all, int64_t t)
 		fmt_time(e->public_time, d);
 		printf("%-5d %-4s %-16s %-9s %s [not held]\n", e->number, "-", d,
 		       e->public_time && t < e->public_time ? "embargoed" :
-		       e->public_time ? "public" : "unknown", e->title ? e->title : "");
+		       e->public_time ? "public" : "unknown", text_safe(e->title));
 		shown++;
 	}
 	if (!shown)

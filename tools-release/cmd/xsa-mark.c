@@ -7,6 +7,7 @@
 #include "../domain/branch.h"
 #include "../domain/xsa-store.h"
 #include "../lib/date.h"
+#include "../lib/escape.h"
 #include "../lib/parse-options.h"
 #include "../lib/usage.h"
 
@@ -43,8 +44,14 @@ int cmd_xsa_mark(int argc, const char **argv, struct xs_ctx *ctx)
 		return error_usage("state must be not-affected or needs-backport, not '%s'", state);
 	if (!reason || !*reason)
 		return error_usage("--reason TEXT is required: say why");
-	if (strchr(reason, '\n'))
-		return error_usage("--reason must be one line");
+	{
+		size_t at;
+		unsigned code;
+
+		if (text_find_ctrl(reason, strlen(reason), 0, &at, &code))
+			return error_usage("--reason must be one line of text, without control "
+					   "characters");
+	}
 	rc = branches_load(&bs, ctx->repo);
 	if (rc)
 		return rc;

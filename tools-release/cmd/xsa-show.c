@@ -7,6 +7,7 @@
 #include "../domain/xsa-status.h"
 #include "../domain/xsa-store.h"
 #include "../lib/date.h"
+#include "../lib/escape.h"
 #include "../lib/gpg.h"
 #include "../lib/json.h"
 #include "../lib/parse-options.h"
@@ -44,6 +45,30 @@ static void changed_files(const struct xsa_record *r, size_t vi, struct strvec *
 	}
 }
 
+/* Who says when the XSA became public: the newest version that knows. */
+static const char *public_source(const struct xsa_store *s, const struct xsa_record *r)
+{
+	size_t i;
+
+	for (i = r->nr; i--; )
+		if (r->v[i].public_time)
+			return r->v[i].public_source ? r->v[i].public_source : "embargo";
+	return xsa_index_find(s, r->number) ? "xenbits" : NULL;
+}
+
+static const char *public_source_text(const char *src)
+{
+	if (!src)
+		return NULL;
+	if (!strcmp(src, "embargo"))
+		return "the embargo end the advisory states";
+	if (!strcmp(src, "xenbits"))
+		return "xenbits' index";
+	if (!strcmp(src, "mail-date"))
+		return "the announcement mail's Date field";
+	return src;
+}
+
 static void show_json(const struct xsa_store *s, const struct xsa_record *r, size_t vi)
 {
 	struct json_writer w;
@@ -64,6 +89,7 @@ static void show_json(const struct xsa_store *s, const struct xsa_record *r, siz
 	jw_kv_str(&w, "title", v->title);
 	jw_kv_strvec(&w, "cves", &v->cves);
 	jw_kv_time(&w, "public_time", xsa_public_time(s, r));
+	jw_kv_str(&w, "public_time_source", xsa_public_time(s, r) ? public_source(s, r) : NULL);
 	jw_kv_time(&w, "embargo_until", v->embargo_until);
 	jw_kv_bool(&w, "embargoed", xsa_embargoed_at(s, r, now));
 	jw_kv_str(&w, "dir", v->dir);
@@ -122,15 +148,18 @@ static void show_text(const struct xsa_store *s, const struct xsa_record *r, siz
 			printf(" v%d", r->v[i].version);
 		printf(")");
 	}
-	printf("\n%-11s %s\n", "Title:", v->title);
+	printf("\n%-11s %s\n", "Title:", text_safe(v->title));
 	printf("%-11s ", "CVEs:");
 	for (i = 0; i < v->cves.nr; i++)
-		printf("%s%s", i ? ", " : "", v->cves.v[i]);
+		printf("%s%s", i ? ", " : "", text_safe(v->cves.v[i]));
 	printf("%s\n", v->cves.nr ? "" : "none");
 	if (pub) {
+		const char *src = public_source_text(public_source(s, r));
+
 		date_format_short(pub, d);
-		printf("%-11s %s UTC (%s)\n", "Public:", d,
-		       xsa_embargoed_at(s, r, now) ? "embargoed until then" : "public");
+		printf("%-11s %s UTC (%s%s%s)\n", "Public:", d,
+		       xsa_embargoed_at(s, r, now) ? "embargoed until then" : "public",
+		       src ? "; from " : "", src ? src : "");
 	} else {
 		printf("%-11s %s\n", "Public:", v->public_release ? "yes, time unknown" : "unknown");
 	}
@@ -142,18 +171,18 @@ static void show_text(const struct xsa_store *s, const struct xsa_record *r, siz
 		gpg_format_fpr(v->signer, &f);
 		date_format_short(v->signed_at, d);
 		printf("%-11s %s (%s), %s UTC\n", "Signed by:", f.buf,
-		       v->signer_uid ? v->signer_uid : "no user id", d);
+		       v->signer_uid ? text_safe(v->signer_uid) : "no user id", d);
 		strbuf_release(&f);
 	}
 	date_format_short(v->imported_at, d);
 	printf("%-11s %s UTC\n", "Imported:", d);
-	printf("%-11s %s/%s\n", "Advisory:", v->dir, v->advisory);
+	printf("%-11s %s/%s\n", "Advisory:", text_safe(v->dir), text_safe(v->advisory));
 	printf("\nFiles:\n");
 	for (i = 0; i < v->nr_files; i++) {
 		const struct xsa_file *f = &v->files[i];
 
-		printf("  %-28s %-6s %-32s %.16s\n", f->name, f->project,
-		       f->range_text ? f->range_text : "-", f->sha256);
+		printf("  %-28s %-6s %-32s %.16s\n", text_safe(f->name), text_safe(f->project),
+		       f->range_text ? text_safe(f->range_text) : "-", f->sha256);
 	}
 	if (bs) {
 		for (i = 0; i < v->nr_files; i++) {
@@ -170,7 +199,7 @@ static void show_text(const struct xsa_store *s, const struct xsa_record *r, siz
 	if (ch.nr) {
 		printf("\nChanged since version %d:", r->v[vi - 1].version);
 		for (i = 0; i < ch.nr; i++)
-			printf(" %s", ch.v[i]);
+			printf(" %s", text_safe(ch.v[i]));
 		printf("\n");
 	}
 	strvec_clear(&ch);
@@ -178,8 +207,8 @@ static void show_text(const struct xsa_store *s, const struct xsa_record *r, siz
 		printf("\nMarks:\n");
 		for (i = 0; i < r->nr_marks; i++) {
 			date_format_short(r->marks[i].time, d);
-			printf("  %-6s %-15s %s (%s)\n", r->marks[i].branch, r->marks[i].state,
-			       r->marks[i].reason, d);
+			printf("  %-6s %-15s %s (%s)\n", text_safe(r->marks[i].branch),
+			       text_safe(r->marks[i].state), text_safe(r->marks[i].reason), d);
 		}
 	}
 }

@@ -8,6 +8,7 @@
 #include "../domain/xsa-status.h"
 #include "../domain/xsa-store.h"
 #include "../lib/date.h"
+#include "../lib/escape.h"
 #include "../lib/json.h"
 #include "../lib/parse-options.h"
 #include "../lib/usage.h"
@@ -78,7 +79,7 @@ static void show_text(const struct xsa_matrix *m, const struct xsa_store *s,
 			if (!notes++)
 				printf("\nNotes (* marks a maintainer's judgement):\n");
 			printf("  XSA-%d %s: %s: %s\n", m->xsa[i]->number, m->br[k].b->name,
-			       xsa_state_name(c->state), c->detail);
+			       xsa_state_name(c->state), text_safe(c->detail));
 		}
 	}
 	printf("\n");

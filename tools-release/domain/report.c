@@ -3,6 +3,7 @@
 #include "branch.h"
 #include "bundle-store.h"
 #include "date.h"
+#include "escape.h"
 #include "fs.h"
 #include "json.h"
 #include "release.h"
@@ -14,7 +15,12 @@
 
 void html_escape(struct strbuf *out, const char *s)
 {
-	for (; s && *s; s++) {
+	struct strbuf vis = STRBUF_INIT;
+
+	/* Control characters shown as \x1b etc. (escape.h), then HTML. */
+	if (s)
+		text_escape(&vis, s, strlen(s), 0);
+	for (s = vis.buf; *s; s++) {
 		switch (*s) {
 		case '&': strbuf_addstr(out, "&amp;"); break;
 		case '<': strbuf_addstr(out, "&lt;"); break;
@@ -24,6 +30,7 @@ void html_escape(struct strbuf *out, const char *s)
 		default: strbuf_addch(out, *s);
 		}
 	}
+	strbuf_release(&vis);
 }
 
 static const char style[] =

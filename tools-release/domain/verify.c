@@ -1,6 +1,7 @@
 #include "compat.h"
 #include "verify.h"
 #include "branch.h"
+#include "escape.h"
 #include "evtag.h"
 #include "fs.h"
 #include "hash.h"
@@ -769,7 +770,7 @@ static void check_dist(const struct verify_opts *o, const char *dir, const struc
 		json_get_int(x, "xsa", &num);
 		strvec_pushf(&ty->xsas, "%lld\t%s", num, title ? title : "");
 		if (!ty->json)
-			printf("    XSA-%lld%s%s\n", num, title && *title ? ": " : "", title ? title : "");
+			printf("    XSA-%lld%s%s\n", num, title && *title ? ": " : "", text_safe(title));
 	}
 out:
 	json_free(v);

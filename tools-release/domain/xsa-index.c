@@ -123,27 +123,31 @@ void xsa_index_write(const struct xsa_store *s, struct strbuf *out)
 	jw_release(&w);
 }
 
+/* "xsa": a number, or a string of decimal digits with no leading zero. */
 static int entry_number(yajl_val e, int *n)
 {
 	yajl_val v = json_get(e, "xsa");
 	const char *s;
-	char *end;
-	long x;
+	long x = 0;
 
 	if (v && YAJL_IS_INTEGER(v)) {
-		x = (long)YAJL_GET_INTEGER(v);
+		long long ll = YAJL_GET_INTEGER(v);
+
+		if (ll < 1 || ll > 99999)
+			return -1;
+		x = (long)ll;
 	} else if (v && YAJL_IS_STRING(v)) {
 		s = YAJL_GET_STRING(v);
-		if (!isdigit((unsigned char)*s))
+		if (!*s || *s == '0' || strlen(s) > 5)
 			return -1;
-		x = strtol(s, &end, 10);
-		if (*end)
-			return -1;
+		for (; *s; s++) {
+			if (!isdigit((unsigned char)*s))
+				return -1;
+			x = x * 10 + (*s - '0');
+		}
 	} else {
 		return -1;
 	}
-	if (x < 1 || x > 99999)
-		return -1;
 	*n = (int)x;
 	return 0;
 }
@@ -155,15 +159,70 @@ static int cmp_entry(const void *a, const void *b)
 	return x->number - y->number;
 }
 
+/* One entry of "xsas"; every member we read must have the type we expect. */
+static int parse_entry(yajl_val e, size_t i, const char *origin, struct xsa_index_entry *ent)
+{
+	yajl_val v;
+	size_t k;
+	long long ver;
+
+	if (!YAJL_IS_OBJECT(e) || entry_number(e, &ent->number))
+		return error_input("%s: xsas[%zu]: 'xsa' is not an XSA number", origin, i);
+	v = json_get(e, "title");
+	if (v && !json_is_null(v)) {
+		if (!YAJL_IS_STRING(v))
+			return error_input("%s: XSA-%d: 'title' is not a string", origin, ent->number);
+		ent->title = xstrdup(YAJL_GET_STRING(v));
+	}
+	v = json_get(e, "cve");
+	if (v && !json_is_null(v) && !YAJL_IS_ARRAY(v))
+		return error_input("%s: XSA-%d: 'cve' is not a list", origin, ent->number);
+	for (k = 0; k < json_array_len(v); k++) {
+		yajl_val c = json_array_at(v, k);
+
+		if (!YAJL_IS_STRING(c))
+			return error_input("%s: XSA-%d: cve[%zu] is not a string", origin,
+					   ent->number, k);
+		strvec_push(&ent->cves, YAJL_GET_STRING(c));
+	}
+	v = json_get(e, "public_time");
+	if (v && !json_is_null(v)) {
+		const char *t = YAJL_IS_STRING(v) ? YAJL_GET_STRING(v) : NULL;
+
+		if (!t || (*t && date_parse_time(t, &ent->public_time)))
+			return error_input("%s: XSA-%d: public_time '%s' is not a time "
+					   "(YYYY-MM-DD HH:MM, UTC)", origin, ent->number,
+					   t ? t : "(not a string)");
+	}
+	v = json_get(e, "version");
+	if (v && !json_is_null(v)) {
+		if (!json_get_int(e, "version", &ver) || ver < 1 || ver > 999)
+			return error_input("%s: XSA-%d: 'version' is not a number from 1 to 999",
+					   origin, ent->number);
+		ent->version = (int)ver;
+	}
+	v = json_get(e, "files");
+	if (v && !json_is_null(v) && !YAJL_IS_ARRAY(v))
+		return error_input("%s: XSA-%d: 'files' is not a list", origin, ent->number);
+	return 0;
+}
+
+/*
+ * Read xenbits' xsa.json.  It comes unsigned, from a web site: strict
+ * JSON (no duplicate keys, no comments), no control characters in any
+ * string (titles are shown in terminals and pages), exactly the shape
+ * xenbits writes.
+ */
 int xsa_index_parse(struct xsa_store *s, const char *origin, const char *text, size_t len)
 {
-	yajl_val root, xsas;
-	size_t i, k;
-	int rc = json_parse(text, len, origin, &root);
+	yajl_val root, xsas = NULL;
+	size_t i;
+	int rc = json_parse_flags(text, len, origin, JSON_NO_CONTROL, &root);
 
 	if (rc)
 		return rc;
-	if (!YAJL_IS_ARRAY(root) || json_array_len(root) < 1 ||
+	if (!YAJL_IS_ARRAY(root) || json_array_len(root) != 1 ||
+	    !YAJL_IS_OBJECT(json_array_at(root, 0)) ||
 	    !(xsas = json_get(json_array_at(root, 0), "xsas")) || !YAJL_IS_ARRAY(xsas)) {
 		rc = error_input("%s: not xenbits' xsa.json (expected [{\"xsas\":[...]}])", origin);
 		goto out;
@@ -174,36 +233,18 @@ int xsa_index_parse(struct xsa_store *s, const char *origin, const char *text, s
 	}
 	s->nr_idx = 0;
 	for (i = 0; i < json_array_len(xsas) && !rc; i++) {
-		yajl_val e = json_array_at(xsas, i), c;
 		struct xsa_index_entry ent;
-		const char *t;
-		long long ver;
 
 		memset(&ent, 0, sizeof(ent));
 		strvec_init(&ent.cves);
-		if (!YAJL_IS_OBJECT(e) || entry_number(e, &ent.number)) {
-			rc = error_input("%s: xsas[%zu]: 'xsa' is not an XSA number", origin, i);
-			break;
-		}
-		if (xsa_index_find(s, ent.number)) {
+		rc = parse_entry(json_array_at(xsas, i), i, origin, &ent);
+		if (!rc && xsa_index_find(s, ent.number))
 			rc = error_input("%s: XSA-%d is listed twice", origin, ent.number);
-			break;
-		}
-		t = json_get_string(e, "title");
-		ent.title = t ? xstrdup(t) : NULL;
-		c = json_get(e, "cve");
-		for (k = 0; c && YAJL_IS_ARRAY(c) && k < json_array_len(c); k++)
-			if (YAJL_IS_STRING(json_array_at(c, k)))
-				strvec_push(&ent.cves, YAJL_GET_STRING(json_array_at(c, k)));
-		t = json_get_string(e, "public_time");
-		if (t && *t && date_parse_time(t, &ent.public_time)) {
-			rc = error_input("%s: XSA-%d: public_time '%s' is not a time", origin,
-					 ent.number, t);
+		if (rc) {
 			free(ent.title);
 			strvec_clear(&ent.cves);
 			break;
 		}
-		ent.version = json_get_int(e, "version", &ver) && ver > 0 && ver < 1000 ? (int)ver : 0;
 		ALLOC_GROW(s->idx, s->nr_idx + 1, s->alloc_idx);
 		s->idx[s->nr_idx++] = ent;
 	}

@@ -6,6 +6,7 @@
 #include "xsa-store.h"
 #include "xsa.h"
 #include "date.h"
+#include "escape.h"
 #include "fs.h"
 #include "gpg.h"
 #include "hash.h"
@@ -267,10 +268,100 @@ static int verify(const struct xsa_import_opts *o, struct xsa_intake *in,
 	return 0;
 }
 
+/* --- the public time ------------------------------------------------------ */
+
+/*
+ * The mail's Date field, if it can say when the advisory went out: one
+ * field, RFC 5322 with a zone that means one offset.  0 otherwise (with a
+ * warning: the advisory itself is fine, its time stays unknown).
+ */
+static int64_t mail_date(const struct xsa_intake *in)
+{
+	const char *why;
+	int64_t t;
+
+	if (!in->mail_dates)
+		return 0;
+	if (in->mail_dates > 1) {
+		warning("%s:%d: the mail has %d Date fields; none is used as the public time",
+			in->origin, in->mail_date_line, in->mail_dates);
+		return 0;
+	}
+	if (date_parse_rfc5322(in->mail_date, &t, &why)) {
+		warning("%s:%d: Date '%.60s' is not used as the public time: %s", in->origin,
+			in->mail_date_line, in->mail_date, why);
+		return 0;
+	}
+	return t;
+}
+
+/*
+ * When the advisory became public, and who says so (*source).  An embargo
+ * the signed text states decides alone: nothing unsigned may move it.  A
+ * text that states none is public: xenbits' index or else the mail's Date
+ * field tell when.  Neither is signed (a relay writes Date as it likes),
+ * so the time is never earlier than the embargo end a signed earlier
+ * version states, the Date never earlier than the signature (the text
+ * cannot have gone out before it was signed) and never later than now.
+ */
+static int64_t public_time(const struct xsa_import_opts *o, const struct xsa_intake *in,
+			   const struct xsa_advisory *a, int64_t signed_at, const char **source)
+{
+	const struct xsa_record *rec = xsa_store_find(o->store, a->number);
+	const struct xsa_index_entry *e = xsa_index_find(o->store, a->number);
+	int64_t t = 0, floor = 0;
+	char d[32], f[32];
+	int floor_version = 0;
+	size_t i;
+
+	*source = NULL;
+	if (a->embargo_until) {
+		*source = "embargo";
+		return a->embargo_until;
+	}
+	for (i = 0; rec && i < rec->nr; i++) {
+		if (rec->v[i].version < a->version && rec->v[i].embargo_until &&
+		    rec->v[i].version > floor_version) {
+			floor = rec->v[i].embargo_until;
+			floor_version = rec->v[i].version;
+		}
+	}
+	if (e && e->public_time) {
+		t = e->public_time;
+		*source = "xenbits";
+	} else if ((t = mail_date(in))) {
+		*source = "mail-date";
+		date_format_short(t, d);
+		if (signed_at && t < signed_at) {
+			date_format_short(signed_at, f);
+			warning("%s:%d: the mail's Date (%s UTC) is before the advisory was signed "
+				"(%s UTC); its public time is the signature's", in->origin,
+				in->mail_date_line, d, f);
+			t = signed_at;
+		}
+		if (t > o->now) {
+			warning("%s:%d: the mail's Date (%s UTC) is in the future; it is not used "
+				"as the public time", in->origin, in->mail_date_line, d);
+			t = 0;
+			*source = NULL;
+		}
+	}
+	if (t && t < floor) {
+		date_format_short(t, d);
+		date_format_short(floor, f);
+		warning("%s: public time %s UTC (%s) is before the embargo end of version %d "
+			"(%s UTC); the embargo end counts", in->origin, d, *source, floor_version, f);
+		t = floor;
+		*source = "embargo";
+	}
+	return t;
+}
+
 int xsa_intake_import(const struct xsa_import_opts *o, struct xsa_intake *in,
 		      enum xsa_import_result *result, int *number, int *version)
 {
 	struct strbuf framed = STRBUF_INIT, plain = STRBUF_INIT, meta = STRBUF_INIT;
+	struct strbuf uid = STRBUF_INIT;
 	struct strbuf *data = NULL;
 	struct xsa_advisory a;
 	struct gpg_sig sig;
@@ -326,17 +417,19 @@ int xsa_intake_import(const struct xsa_import_opts *o, struct xsa_intake *in,
 	adv_name = xstrfmt("advisory-%d.txt", a.number);
 	{
 		struct xsa_verified ver;
-		const struct xsa_index_entry *e = xsa_index_find(o->store, a.number);
 
 		memset(&ver, 0, sizeof(ver));
 		ver.adv = &a;
 		ver.advisory_name = adv_name;
 		ver.advisory_sha256 = adv_sha;
 		ver.signer = is_signed ? sig.primary_fpr : NULL;
-		ver.signer_uid = sig.uid;
+		/* A key's user id is whatever its owner wrote: stored escaped. */
+		if (sig.uid)
+			text_escape(&uid, sig.uid, strlen(sig.uid), 0);
+		ver.signer_uid = sig.uid ? uid.buf : NULL;
 		ver.signed_at = is_signed ? sig.sig_time : 0;
 		ver.imported_at = o->now;
-		ver.public_time = e ? e->public_time : 0;
+		ver.public_time = public_time(o, in, &a, ver.signed_at, &ver.public_source);
 		xsa_meta_write(&ver, &meta);
 	}
 	blobs = xcalloc(a.nr_files + 1, sizeof(*blobs));
@@ -367,5 +460,6 @@ out:
 	strbuf_release(&framed);
 	strbuf_release(&plain);
 	strbuf_release(&meta);
+	strbuf_release(&uid);
 	return rc;
 }

@@ -15,7 +15,11 @@
  *     and a mail carries nothing the advisory does not list;
  *  4. the version is stored (or found already stored, unchanged).
  *
- * Importing a mail gives exactly the store a xenbits directory gives.
+ * Importing a mail gives exactly the store a xenbits directory gives, but
+ * for the public time: the mail's Date field, which nothing signs, gives
+ * a public advisory (no embargo stated) its public time, never earlier
+ * than the signature or an embargo a signed version states, never later
+ * than now.  An embargo the signed text states always decides alone.
  */
 #ifndef XS_XSA_INTAKE_H
 #define XS_XSA_INTAKE_H
@@ -45,6 +49,9 @@ struct xsa_intake {
 	struct xsa_attachment *att;
 	size_t nr_att, alloc_att;
 	int is_mail;
+	char *mail_date;	/* the mail's Date field as written, or NULL */
+	int mail_date_line;
+	int mail_dates;		/* how many Date fields the mail has */
 };
 
 struct xsa_inputs {

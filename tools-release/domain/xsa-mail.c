@@ -24,6 +24,7 @@ static void intake_release(struct xsa_intake *t)
 	free(t->origin);
 	free(t->label);
 	free(t->dir);
+	free(t->mail_date);
 	strbuf_release(&t->text);
 	for (i = 0; i < t->nr_att; i++) {
 		free(t->att[i].name);
@@ -81,6 +82,14 @@ static void intake_from_mail(struct xsa_inputs *in, const char *origin, const ch
 	t->is_mail = 1;
 	t->label = label ? xstrdup(label) : NULL;
 	t->rc = mime_parse(&m, text, len, origin, first_line);
+	for (i = 0; !t->rc && i < m.hdr_nr; i++) {
+		if (strcasecmp(m.hdr[i].name, "Date"))
+			continue;
+		if (!t->mail_dates++) {
+			t->mail_date = xstrdup(m.hdr[i].value ? m.hdr[i].value : "");
+			t->mail_date_line = m.hdr[i].line;
+		}
+	}
 	for (i = 0; !t->rc && i < m.nr; i++) {
 		const struct mime_part *p = &m.parts[i];
 		int attached = p->filename || (p->disposition && !strcmp(p->disposition, "attachment"));

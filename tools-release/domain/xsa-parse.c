@@ -5,6 +5,7 @@
 #include "compat.h"
 #include "xsa.h"
 #include "date.h"
+#include "escape.h"
 #include "fs.h"
 #include "usage.h"
 #include "xalloc.h"
@@ -25,6 +26,8 @@ struct parser {
 	size_t len;
 	struct pline *l;
 	size_t nr, alloc;
+	size_t title_end;	/* index of the first line after the title */
+	size_t first_section;	/* index of the first section's title line */
 };
 
 /* Line number in the origin of line index i. */
@@ -234,6 +237,32 @@ out:
 	return rc;
 }
 
+/*
+ * One advisory, one heading: a second "Xen Security Advisory ..." line in
+ * the signed text (for this number or another) would let one signature
+ * carry two advisories, and readers disagree on which is meant.  from is
+ * the first line after the heading.
+ */
+static int check_one_heading(struct parser *p, size_t from)
+{
+	static const char h[] = "Xen Security Advisory";
+	struct strbuf line = STRBUF_INIT;
+	size_t i, k = sizeof(h) - 1;
+	int rc = 0;
+
+	for (i = from; i < p->nr && !rc; i++) {
+		strbuf_reset(&line);
+		add_collapsed(&line, p->l[i].s, p->l[i].n);
+		if (line.len < k || strncasecmp(line.buf, h, k) || (line.len > k && line.buf[k] != ' '))
+			continue;
+		rc = error_input("%s:%d: a second advisory heading ('%.70s') in the text of XSA-%d: "
+				 "one signed text must hold one advisory", p->a->origin, LNO(p, i),
+				 line.buf, p->a->number);
+	}
+	strbuf_release(&line);
+	return rc;
+}
+
 /* "version N", then the title (up to a blank line or a section). */
 static int parse_version_title(struct parser *p, size_t *i)
 {
@@ -282,67 +311,126 @@ static int parse_version_title(struct parser *p, size_t *i)
 /* --- embargo ------------------------------------------------------------- */
 
 /*
+ * A paragraph collapsed to one line, with where each of its lines starts
+ * (so that a date found in it can be traced back to its line).
+ */
+struct para {
+	struct strbuf text;
+	size_t *off;		/* offset in text where line k begins */
+	int *line;		/* its line number in the origin */
+	size_t nr, alloc_off, alloc_line;
+	int before_sections;	/* it stands between the title and the first section */
+};
+
+static int para_line(const struct para *pa, size_t off)
+{
+	size_t k = 0;
+
+	while (k + 1 < pa->nr && pa->off[k + 1] <= off)
+		k++;
+	return pa->nr ? pa->line[k] : 0;
+}
+
+/* Does a date "YYYY-MM-DD" start at s (not inside a longer number)? */
+static int date_starts(const char *base, const char *s)
+{
+	return (s == base || !isalnum((unsigned char)s[-1])) &&
+	       isdigit((unsigned char)s[0]) && isdigit((unsigned char)s[1]) &&
+	       isdigit((unsigned char)s[2]) && isdigit((unsigned char)s[3]) && s[4] == '-' &&
+	       isdigit((unsigned char)s[5]) && isdigit((unsigned char)s[6]) && s[7] == '-' &&
+	       isdigit((unsigned char)s[8]) && isdigit((unsigned char)s[9]);
+}
+
+/*
  * The embargo end as stated in a paragraph that speaks of the embargo:
  * "*** EMBARGOED UNTIL 2026-05-12 12:00 UTC ***" (predisclosure versions)
- * or "The embargo was intended to be 2024-01-23 12:00 UTC".
+ * or "The embargo was intended to be 2024-01-23 12:00 UTC".  Every date
+ * there must carry a time and a zone xenstable can map exactly; an
+ * "embargoed until" not followed by one, or an embargo banner above the
+ * first section without a date, is refused: an embargo xenstable cannot
+ * read must not pass for no embargo.
  */
-static int scan_embargo_paragraph(struct parser *p, const char *para, int line)
+static int scan_embargo_paragraph(struct parser *p, const struct para *pa)
 {
 	struct xsa_advisory *a = p->a;
-	const char *e = strcasestr_n(para, "embargo"), *s;
+	const char *text = pa->text.buf, *s, *u;
+	int found = 0;
 
-	if (!e)
+	if (!strcasestr_n(text, "embargo"))
 		return 0;
-	for (s = e; *s; s++) {
-		char buf[17];
-		int64_t t;
+	for (u = text; (u = strcasestr(u, "embargoed until")); u++) {
+		const char *d = u + 15;
 
-		if (!(isdigit((unsigned char)s[0]) && isdigit((unsigned char)s[1]) &&
-		      isdigit((unsigned char)s[2]) && isdigit((unsigned char)s[3]) && s[4] == '-' &&
-		      isdigit((unsigned char)s[5]) && isdigit((unsigned char)s[6]) && s[7] == '-' &&
-		      isdigit((unsigned char)s[8]) && isdigit((unsigned char)s[9]) && s[10] == ' ' &&
-		      isdigit((unsigned char)s[11]) && isdigit((unsigned char)s[12]) && s[13] == ':' &&
-		      isdigit((unsigned char)s[14]) && isdigit((unsigned char)s[15])))
+		while (*d == ' ' || *d == ':')
+			d++;
+		if (!date_starts(text, d))
+			return error_input("%s:%d: 'embargoed until' is not followed by a date and "
+					   "time (YYYY-MM-DD HH:MM UTC)", a->origin,
+					   para_line(pa, (size_t)(u - text)));
+	}
+	for (s = text; *s; s++) {
+		const char *why;
+		size_t used;
+		int64_t t;
+		int line;
+
+		if (!date_starts(text, s))
 			continue;
-		memcpy(buf, s, 16);
-		buf[16] = '\0';
-		if (date_parse_time(buf, &t))
-			return error_input("%s:%d: the embargo date '%s' is not a valid date and time",
-					   a->origin, line, buf);
+		line = para_line(pa, (size_t)(s - text));
+		if (date_parse_zoned(s, &t, &used, &why))
+			return error_input("%s:%d: the embargo time '%.*s': %s", a->origin, line,
+					   (int)(used < 10 ? 10 : used > 40 ? 40 : used), s, why);
+		found++;
 		if (a->embargo_until && a->embargo_until != t) {
-			char prev[32];
+			char prev[32], now[32];
 
 			date_format_short(a->embargo_until, prev);
-			return error_input("%s:%d: embargo date %s conflicts with %s stated on line %d",
-					   a->origin, line, buf, prev, a->embargo_line);
+			date_format_short(t, now);
+			return error_input("%s:%d: embargo time %s UTC ('%.*s') conflicts with %s "
+					   "UTC stated on line %d", a->origin, line, now, (int)used, s,
+					   prev, a->embargo_line);
 		}
 		if (!a->embargo_until) {
 			a->embargo_until = t;
 			a->embargo_line = line;
 		}
-		s += 15;
+		s += used - 1;
 	}
+	if (!found && pa->before_sections)
+		return error_input("%s:%d: an embargo statement without a date and time "
+				   "(expected e.g. '*** EMBARGOED UNTIL 2026-05-12 12:00 UTC ***')",
+				   a->origin, pa->line[0]);
 	return 0;
 }
 
 static int scan_embargo(struct parser *p)
 {
-	struct strbuf para = STRBUF_INIT;
+	struct para pa;
 	size_t i;
-	int start = 0, rc = 0;
+	int rc = 0;
 
+	memset(&pa, 0, sizeof(pa));
+	strbuf_init(&pa.text, 0);
 	for (i = 0; i <= p->nr && !rc; i++) {
 		if (i == p->nr || is_blank(&p->l[i])) {
-			if (para.len)
-				rc = scan_embargo_paragraph(p, para.buf, start);
-			strbuf_reset(&para);
+			if (pa.text.len)
+				rc = scan_embargo_paragraph(p, &pa);
+			strbuf_reset(&pa.text);
+			pa.nr = 0;
 			continue;
 		}
-		if (!para.len)
-			start = LNO(p, i);
-		add_collapsed(&para, p->l[i].s, p->l[i].n);
+		if (!pa.nr)
+			pa.before_sections = i >= p->title_end && i < p->first_section;
+		ALLOC_GROW(pa.off, pa.nr + 1, pa.alloc_off);
+		ALLOC_GROW(pa.line, pa.nr + 1, pa.alloc_line);
+		pa.off[pa.nr] = pa.text.len;
+		pa.line[pa.nr] = LNO(p, i);
+		add_collapsed(&pa.text, p->l[i].s, p->l[i].n);
+		pa.nr++;
 	}
-	strbuf_release(&para);
+	strbuf_release(&pa.text);
+	free(pa.off);
+	free(pa.line);
 	return rc;
 }
 
@@ -665,6 +753,23 @@ int xsa_parse_advisory(struct xsa_advisory *a, const char *text, size_t len,
 	p.len = len;
 	if (memchr(text, '\0', len))
 		return error_input("%s: the advisory contains a NUL byte", origin);
+	{
+		size_t at;
+		unsigned code;
+
+		/* Nothing in the text may drive a terminal (escape.h). */
+		if (text_find_ctrl(text, len, TEXT_ALLOW_TAB | TEXT_ALLOW_NEWLINE, &at, &code)) {
+			const char *q;
+			int lno = 1 + line_offset;
+			char name[16];
+
+			for (q = text; q < text + at; q++)
+				lno += *q == '\n';
+			text_ctrl_name(code, name);
+			return error_input("%s:%d: a control character (%s) in the advisory text",
+					   origin, lno, name);
+		}
+	}
 	while (next_line(text, len, &pos, &line, &n)) {
 		while (n && (line[n - 1] == '\r' || line[n - 1] == ' ' || line[n - 1] == '\t'))
 			n--;
@@ -677,19 +782,32 @@ int xsa_parse_advisory(struct xsa_advisory *a, const char *text, size_t len,
 	i = 0;
 	rc = parse_header(&p, &i);
 	if (!rc)
+		rc = check_one_heading(&p, i);
+	if (!rc)
 		rc = parse_version_title(&p, &i);
-	/* Between title and first section only an embargo banner may stand. */
-	for (; !rc && i < p.nr && !is_heading(&p, i); i++) {
-		char *t;
+	p.title_end = i;
+	/* Between title and first section only an embargo banner may stand
+	 * (a paragraph that speaks of the embargo, perhaps wrapped). */
+	while (!rc && i < p.nr && !is_heading(&p, i)) {
+		size_t start = i;
+		int speaks = 0;
 
-		if (is_blank(&p.l[i]))
+		if (is_blank(&p.l[i])) {
+			i++;
 			continue;
-		t = xmemdupz(p.l[i].s, p.l[i].n);
-		if (!strcasestr(t, "embargo"))
-			rc = error_input("%s:%d: unexpected text before the first section: '%.60s'",
-					 origin, LNO(&p, i), t);
-		free(t);
+		}
+		for (; i < p.nr && !is_blank(&p.l[i]) && !is_heading(&p, i); i++) {
+			char *t = xmemdupz(p.l[i].s, p.l[i].n);
+
+			speaks |= strcasestr(t, "embargo") != NULL;
+			free(t);
+		}
+		if (!speaks)
+			rc = error_input("%s:%d: unexpected text before the first section: '%.*s'",
+					 origin, LNO(&p, start),
+					 (int)(p.l[start].n > 60 ? 60 : p.l[start].n), p.l[start].s);
 	}
+	p.first_section = i;
 	for (; !rc && i < p.nr; i++) {
 		if (!is_heading(&p, i))
 			continue;

@@ -21,6 +21,7 @@ void xsa_version_release(struct xsa_version *v)
 	free(v->advisory);
 	free(v->title);
 	free(v->signer_uid);
+	free(v->public_source);
 	strvec_clear(&v->cves);
 	for (i = 0; i < v->nr_files; i++) {
 		free(v->files[i].name);
@@ -109,18 +110,18 @@ char *xsa_store_path(const struct xsa_store *s, const struct xsa_version *v,
 int64_t xsa_public_time(const struct xsa_store *s, const struct xsa_record *r)
 {
 	const struct xsa_index_entry *e = xsa_index_find(s, r->number);
-	int64_t t = 0;
+	int64_t t = 0, floor = 0;
 	size_t i;
 
 	for (i = r->nr; i--; ) {
-		if (r->v[i].public_time)
-			return r->v[i].public_time;
-		if (!t && r->v[i].embargo_until)
-			t = r->v[i].embargo_until;
+		if (!t && r->v[i].public_time)
+			t = r->v[i].public_time;
+		if (!floor && r->v[i].embargo_until)
+			floor = r->v[i].embargo_until;
 	}
-	if (e && e->public_time)
-		return e->public_time;
-	return t;
+	if (!t && e && e->public_time)
+		t = e->public_time;
+	return t > floor ? t : floor;
 }
 
 int64_t xsa_advisory_date(const struct xsa_store *s, const struct xsa_record *r)
@@ -200,6 +201,8 @@ void xsa_meta_write(const struct xsa_verified *v, struct strbuf *out)
 	jw_kv_bool(&w, "public_release", a->public_release);
 	jw_kv_time(&w, "embargo_until", until);
 	jw_kv_time(&w, "public_time", pub);
+	jw_kv_str(&w, "public_time_source", !pub ? NULL : v->public_source ? v->public_source :
+		  "embargo");
 	jw_kv_str(&w, "embargo", pub && v->imported_at < pub ? "embargoed" :
 		  pub || a->public_release ? "public" : "unknown");
 	jw_kv_time(&w, "imported_at", v->imported_at);
@@ -290,7 +293,7 @@ int xsa_meta_parse(struct xsa_version *v, const char *path, const char *text, si
 
 	memset(v, 0, sizeof(*v));
 	strvec_init(&v->cves);
-	rc = json_parse(text, len, path, &root);
+	rc = json_parse_flags(text, len, path, JSON_NO_CONTROL, &root);
 	if (rc)
 		return rc;
 	if (!YAJL_IS_OBJECT(root)) {
@@ -314,11 +317,18 @@ int xsa_meta_parse(struct xsa_version *v, const char *path, const char *text, si
 	if ((rc = get_str(root, "title", &v->title, path, 1)))
 		goto out;
 	a = json_get(root, "cves");
-	for (i = 0; a && YAJL_IS_ARRAY(a) && i < json_array_len(a); i++) {
+	if (!a || !YAJL_IS_ARRAY(a)) {
+		rc = error_input("%s: 'cves' is missing or not a list", path);
+		goto out;
+	}
+	for (i = 0; i < json_array_len(a); i++) {
 		yajl_val c = json_array_at(a, i);
 
-		if (YAJL_IS_STRING(c))
-			strvec_push(&v->cves, YAJL_GET_STRING(c));
+		if (!YAJL_IS_STRING(c) || !starts_with(YAJL_GET_STRING(c), "CVE-")) {
+			rc = error_input("%s: cves[%zu] is not a CVE id", path, i);
+			goto out;
+		}
+		strvec_push(&v->cves, YAJL_GET_STRING(c));
 	}
 	a = json_get(root, "advisory");
 	if (!a || !json_get_string(a, "file") || !json_get_string(a, "sha256") ||
@@ -330,7 +340,19 @@ int xsa_meta_parse(struct xsa_version *v, const char *path, const char *text, si
 	v->advisory = xstrdup(json_get_string(a, "file"));
 	memcpy(v->advisory_sha256, json_get_string(a, "sha256"), 65);
 	sig = json_get(root, "signature");
-	if (sig && YAJL_IS_OBJECT(sig)) {
+	{
+		yajl_val u = json_get(root, "unsigned");
+
+		/* Signed or not is said twice; both must be there and agree. */
+		if (!sig || !(YAJL_IS_OBJECT(sig) || json_is_null(sig)) || !u ||
+		    !(YAJL_IS_TRUE(u) || YAJL_IS_FALSE(u)) ||
+		    (!YAJL_IS_TRUE(u)) != YAJL_IS_OBJECT(sig)) {
+			rc = error_input("%s: 'signature' and 'unsigned' are missing or disagree",
+					 path);
+			goto out;
+		}
+	}
+	if (YAJL_IS_OBJECT(sig)) {
 		const char *f = json_get_string(sig, "fingerprint");
 
 		if (!f || strlen(f) != 40 || !is_hex_string(f, 40)) {
@@ -347,10 +369,15 @@ int xsa_meta_parse(struct xsa_version *v, const char *path, const char *text, si
 	{
 		yajl_val b = json_get(root, "public_release");
 
+		if (b && !YAJL_IS_TRUE(b) && !YAJL_IS_FALSE(b)) {
+			rc = error_input("%s: 'public_release' is not true or false", path);
+			goto out;
+		}
 		v->public_release = b && YAJL_IS_TRUE(b);
 	}
 	if ((rc = get_time(root, "embargo_until", &v->embargo_until, path)) ||
 	    (rc = get_time(root, "public_time", &v->public_time, path)) ||
+	    (rc = get_str(root, "public_time_source", &v->public_source, path, 0)) ||
 	    (rc = get_time(root, "imported_at", &v->imported_at, path)))
 		goto out;
 	files = json_get(root, "files");
@@ -388,7 +415,7 @@ static int parse_marks(struct xsa_record *r, const char *path, const char *text,
 {
 	yajl_val root, arr;
 	size_t i;
-	int rc = json_parse(text, len, path, &root);
+	int rc = json_parse_flags(text, len, path, JSON_NO_CONTROL, &root);
 
 	if (rc)
 		return rc;

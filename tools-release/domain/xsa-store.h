@@ -39,6 +39,7 @@ struct xsa_version {
 	int64_t imported_at;
 	int64_t embargo_until;	/* stated by the advisory, 0 if none */
 	int64_t public_time;	/* known at import, 0 if not */
+	char *public_source;	/* who says: "embargo", "xenbits", "mail-date"; or NULL */
 	int public_release;
 };
 
@@ -89,9 +90,11 @@ static inline const struct xsa_version *xsa_latest(const struct xsa_record *r)
 }
 
 /*
- * When the XSA is (or was) made public: the time any held version or
- * xenbits' index states; 0 when nothing says.  The advisory's date (what
- * xen-unstable refers to) falls back to the first signature or import.
+ * When the XSA is (or was) made public: the time the newest held version
+ * or xenbits' index states; 0 when nothing says.  Never earlier than the
+ * embargo end the newest version stating one gives: only signed text
+ * ends an embargo early.  The advisory's date (what xen-unstable refers
+ * to) falls back to the first signature or import.
  */
 int64_t xsa_public_time(const struct xsa_store *s, const struct xsa_record *r);
 int64_t xsa_advisory_date(const struct xsa_store *s, const struct xsa_record *r);
@@ -108,6 +111,7 @@ struct xsa_verified {
 	int64_t signed_at;
 	int64_t imported_at;
 	int64_t public_time;		/* 0 unknown */
+	const char *public_source;	/* see struct xsa_version */
 };
 void xsa_meta_write(const struct xsa_verified *v, struct strbuf *out);
 /* Parse a meta.json (path names it in errors). */

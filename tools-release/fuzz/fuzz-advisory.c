@@ -1,6 +1,7 @@
 /* Advisory text as gpg hands it over: header, sections, RESOLUTION map,
  * the sha256 block; then what the store asks of a parsed advisory. */
 #include "fuzz.h"
+#include "escape.h"
 #include "xsa.h"
 
 FUZZ_QUIET()
@@ -14,6 +15,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	xsa_advisory_init(&a);
 	if (!xsa_parse_advisory(&a, text, size, "advisory-fuzz.txt", 3)) {
 		int major, minor, inh;
+		size_t at;
+		unsigned code;
+
+		/* Nothing parsed may drive a terminal. */
+		if (text_find_ctrl(a.title, strlen(a.title), 0, &at, &code))
+			__builtin_trap();
+		for (i = 0; i < a.cves.nr; i++)
+			if (text_find_ctrl(a.cves.v[i], strlen(a.cves.v[i]), 0, &at, &code))
+				__builtin_trap();
 
 		xsa_newest_named(&a, &major, &minor);
 		(void)xsa_find_section(&a, "RESOLUTION");

@@ -21,7 +21,7 @@ trap 'rm -rf "$tmp"' EXIT
 export LC_ALL=C TZ=UTC GIT_CONFIG_NOSYSTEM=1 HOME=$tmp XENSTABLE_NOW="2026-11-21 12:00"
 
 for t in advisory range mime mbox intake xsa-json meta patch commit branch cfg \
-	 maintainers gpg-status plan support version apply-state abi-baseline tar xsa-vuln; do
+	 maintainers gpg-status plan support version apply-state abi-baseline tar xsa-vuln date escape; do
 	rm -rf "${C:?}/$t"
 	mkdir -p "$C/$t"
 done
@@ -31,6 +31,21 @@ S=$ROOT/xsa/samples
 for d in 901-v1 901 902 903 904 905; do
 	cp "$S/$d"/advisory-*.txt "$C/advisory/$d.txt"
 done
+# Embargo times in other zones (one mapped, one refused), a second heading.
+sed '6s/12:00 UTC/07:00 -05:00/' "$S/905/advisory-905.txt" >"$C/advisory/905-offset.txt"
+sed '6s/12:00 UTC/12:00 EST/' "$S/905/advisory-905.txt" >"$C/advisory/905-est.txt"
+{ cat "$S/902/advisory-902.txt"; sed -n '1,4p' "$S/903/advisory-903.txt"; } \
+	>"$C/advisory/902-two-headings.txt"
+# Times: the selector byte 0 for advisory times, 1 for mail Date fields.
+printf '\0002026-12-15 12:00 UTC ***' >"$C/date/utc"
+printf '\0002026-12-15T07:00:00-05:00 ***' >"$C/date/offset"
+printf '\0002026-12-15 12:00 EST' >"$C/date/est"
+printf '\001Fri, 17 Apr 2026 17:02:12 +0000' >"$C/date/mail"
+printf '\001Fri, 17 Apr 2026 19:02:12 +0200 (CEST)' >"$C/date/mail-comment"
+printf '\001 17 Apr 2026 12:02 EST' >"$C/date/mail-est"
+# Text for the terminal: escapes, C1, bidi, bytes that are not UTF-8.
+printf 'a\033]0;t\007b\033[2J\r\n' >"$C/escape/c0"
+printf '\003x\302\233y\233z\342\200\256w\tv\r\n' >"$C/escape/c1-bidi"
 awk '/^RESOLUTION/{r=1} r && /^xsa[0-9].*[ \t][ \t]/ {
 	name=$1; $1=""; sub(/^ +/, ""); n++
 	printf "%s\n%s", name, $0 > (dir "/r" n) }' dir="$C/range" "$S"/*/advisory-*.txt
@@ -104,6 +119,11 @@ for f in $(cd "$tmp/m/xsa" && ls */v*/meta.json); do
 	cp "$tmp/m/xsa/$f" "$C/meta/$(echo "$f" | tr / -)"
 done
 cp "$tmp/m/xsa/xenbits.json" "$C/xsa-json/stored"
+# Refused since: a key twice, a comment, a control character.
+sed 's/"version":2,/"version":2,"version":3,/' "$S/xsa.json" >"$C/xsa-json/dup-key"
+sed 's|^\[|[ /* c */ |' "$S/xsa.json" >"$C/xsa-json/comment"
+sed 's/"title":"hypervisor: missing/"title":"\\u001b[2Jmissing/' "$S/xsa.json" >"$C/xsa-json/ctrl"
+sed '0,/"title": /s//"title": "x",\n  "title": /' "$C/meta/901-v1-meta.json" >"$C/meta/dup-key"
 
 # Branch files (also as generic config), MAINTAINERS, the plan, SUPPORT.md,
 # the version Makefile, ABI baselines.

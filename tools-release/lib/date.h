@@ -19,6 +19,26 @@ int date_parse_day(const char *s, long *day);
  * "YYYY-MM-DDTHH:MM:SSZ", optionally followed by " UTC" or "Z" -> seconds.
  */
 int date_parse_time(const char *s, int64_t *t);
+/*
+ * A date and time with its zone, as advisories write them, at s:
+ * "YYYY-MM-DD HH:MM[:SS]" (or a "T" between) followed by a zone: "UTC",
+ * "GMT", "UT" or "Z" (any case), or a numeric offset "+HHMM", "+HH:MM",
+ * "+HH" (or "-"), with or without one space before it.  Abbreviations
+ * such as EST are refused: they name different offsets in different
+ * places, and xenstable maps only what it can map exactly.  Returns 0
+ * with *t (UTC) and *used (bytes of s read), or -1 with *why saying what
+ * is wrong (and *used covering what was read).
+ */
+int date_parse_zoned(const char *s, int64_t *t, size_t *used, const char **why);
+/*
+ * An RFC 5322 date-time (a mail's Date field): "[Day, ]DD Mon YYYY
+ * HH:MM[:SS] ZONE" with comments; ZONE is a numeric offset or one of the
+ * names RFC 5322 defines exactly (UT, GMT, EST, EDT, CST, CDT, MST, MDT,
+ * PST, PDT).  Military letters and other names mean "unknown" there and
+ * are refused, as is a day of the week that does not match the date.
+ * Returns 0 with *t, or -1 with *why.
+ */
+int date_parse_rfc5322(const char *s, int64_t *t, const char **why);
 void date_format_day(long day, char out[11]);
 /* "YYYY-MM-DDTHH:MM:SSZ" */
 void date_format_iso(int64_t t, char out[32]);

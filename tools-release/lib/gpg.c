@@ -59,10 +59,50 @@ struct gpg_run {
 	struct strbuf status;
 };
 
+int gpg_check_home(const struct gpg_ctx *g)
+{
+	const char *env = getenv("GNUPGHOME"), *from;
+	char *dir;
+	struct stat st;
+	int rc = 0;
+
+	if (g->homedir)
+		return 0;
+	if (env && *env) {
+		dir = xstrdup(env);
+		from = "$GNUPGHOME";
+	} else {
+		const char *home = getenv("HOME");
+
+		if (!home || !*home)
+			return error_env("no gpg keyring: neither GNUPGHOME nor HOME is set");
+		dir = path_join(home, ".gnupg");
+		from = "~/.gnupg, as GNUPGHOME is not set";
+	}
+	if (stat(dir, &st))
+		rc = error_env("gpg home '%s' (%s): %s; set GNUPGHOME to the directory that "
+			       "holds your keys", dir, from,
+			       errno == ENOENT ? "no such directory" : strerror(errno));
+	else if (!S_ISDIR(st.st_mode))
+		rc = error_env("gpg home '%s' (%s) is not a directory; set GNUPGHOME to the "
+			       "directory that holds your keys", dir, from);
+	else if (access(dir, R_OK | X_OK))
+		rc = error_env("gpg home '%s' (%s) cannot be read: %s", dir, from, strerror(errno));
+	free(dir);
+	return rc;
+}
+
 static int run_start(struct gpg_run *r, struct gpg_ctx *g)
 {
+	int rc;
+
 	memset(r, 0, sizeof(*r));
 	strbuf_init(&r->status, 0);
+	/* gpg takes a missing keyring for an empty one, and every signature
+	 * then looks made by an unknown key: say what is really wrong. */
+	rc = gpg_check_home(g);
+	if (rc)
+		return rc;
 	r->tmp = make_temp_dir("gpg");
 	if (!r->tmp)
 		return -XS_ENV;

@@ -29,6 +29,12 @@ void gpg_init(struct gpg_ctx *g, const char *homedir);
 /* A fresh private homedir holding only keys imported into it. */
 int gpg_init_temporary(struct gpg_ctx *g);
 void gpg_release(struct gpg_ctx *g);
+/*
+ * Is the user's keyring there (no homedir given: $GNUPGHOME, else
+ * ~/.gnupg)?  An unset HOME, a missing directory or a file in its place
+ * is an environment fault (-XS_ENV, said why); every gpg run checks.
+ */
+int gpg_check_home(const struct gpg_ctx *g);
 /* Import armored or binary keys; origin names them in errors. */
 int gpg_import(struct gpg_ctx *g, const void *keys, size_t len, const char *origin);
 int gpg_import_file(struct gpg_ctx *g, const char *path);

@@ -1,6 +1,7 @@
 #include "compat.h"
 #include "json.h"
 #include "date.h"
+#include "escape.h"
 #include "usage.h"
 #include "xalloc.h"
 
@@ -49,7 +50,190 @@ static void offset_to_line_col(const char *s, size_t off, int *line, int *col)
 	}
 }
 
+/* --- the strict pass ------------------------------------------------------- */
+
+struct strict_key {
+	char *key;
+	size_t off;		/* where the key ends in the text */
+};
+
+struct strict_level {
+	int is_map;
+	struct strict_key *keys;
+	size_t nr, alloc;
+};
+
+struct strict_ctx {
+	yajl_handle h;
+	unsigned flags;
+	struct strict_level *lv;
+	size_t depth, alloc;
+	struct strbuf why;	/* what is wrong, empty if nothing */
+	size_t why_off;
+};
+
+static int strict_fail(struct strict_ctx *c, size_t off, const char *fmt, ...) XS_PRINTF(3, 4);
+static int strict_fail(struct strict_ctx *c, size_t off, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	strbuf_vaddf(&c->why, fmt, ap);
+	va_end(ap);
+	c->why_off = off;
+	return 0;	/* cancels the parse */
+}
+
+static int strict_text(struct strict_ctx *c, const unsigned char *s, size_t len,
+		       const char *what)
+{
+	size_t at;
+	unsigned code;
+	char name[16];
+
+	if (!(c->flags & JSON_NO_CONTROL) ||
+	    !text_find_ctrl((const char *)s, len, 0, &at, &code))
+		return 1;
+	text_ctrl_name(code, name);
+	return strict_fail(c, yajl_get_bytes_consumed(c->h),
+			   "a control character (%s) in a %s", name, what);
+}
+
+static int strict_open(struct strict_ctx *c, int is_map)
+{
+	ALLOC_GROW(c->lv, c->depth + 1, c->alloc);
+	memset(&c->lv[c->depth], 0, sizeof(c->lv[c->depth]));
+	c->lv[c->depth++].is_map = is_map;
+	return 1;
+}
+
+static int cmp_strict_key(const void *a, const void *b)
+{
+	const struct strict_key *x = a, *y = b;
+	int r = strcmp(x->key, y->key);
+
+	return r ? r : x->off < y->off ? -1 : x->off > y->off;
+}
+
+static void strict_level_release(struct strict_level *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->nr; i++)
+		free(l->keys[i].key);
+	free(l->keys);
+	memset(l, 0, sizeof(*l));
+}
+
+static int strict_close(struct strict_ctx *c)
+{
+	struct strict_level *l;
+	size_t i;
+	int ok = 1;
+
+	if (!c->depth)
+		return 1;
+	l = &c->lv[--c->depth];
+	if (l->nr > 1)
+		qsort(l->keys, l->nr, sizeof(*l->keys), cmp_strict_key);
+	for (i = 1; i < l->nr && ok; i++)
+		if (!strcmp(l->keys[i - 1].key, l->keys[i].key))
+			ok = strict_fail(c, l->keys[i].off, "key \"%.60s\" appears twice in one "
+					 "object; refusing ambiguous JSON", l->keys[i].key);
+	strict_level_release(l);
+	return ok;
+}
+
+static int cb_start_map(void *ctx) { return strict_open(ctx, 1); }
+static int cb_start_array(void *ctx) { return strict_open(ctx, 0); }
+static int cb_end(void *ctx) { return strict_close(ctx); }
+
+static int cb_map_key(void *ctx, const unsigned char *key, size_t len)
+{
+	struct strict_ctx *c = ctx;
+	struct strict_level *l;
+
+	if (!strict_text(c, key, len, "key"))
+		return 0;
+	if (memchr(key, '\0', len))
+		return strict_fail(c, yajl_get_bytes_consumed(c->h), "a NUL character in a key");
+	if (!c->depth || !c->lv[c->depth - 1].is_map)
+		return 1;
+	l = &c->lv[c->depth - 1];
+	ALLOC_GROW(l->keys, l->nr + 1, l->alloc);
+	l->keys[l->nr].key = xmemdupz(key, len);
+	l->keys[l->nr].off = yajl_get_bytes_consumed(c->h);
+	l->nr++;
+	return 1;
+}
+
+static int cb_string(void *ctx, const unsigned char *s, size_t len)
+{
+	return strict_text(ctx, s, len, "string");
+}
+
+static const yajl_callbacks strict_callbacks = {
+	.yajl_string = cb_string,
+	.yajl_start_map = cb_start_map,
+	.yajl_map_key = cb_map_key,
+	.yajl_end_map = cb_end,
+	.yajl_start_array = cb_start_array,
+	.yajl_end_array = cb_end,
+};
+
+/*
+ * What yajl's tree reader lets through and other readers do not agree
+ * on: comments (yajl_tree_parse() allows them) and duplicate keys.
+ */
+static int json_check_strict(const char *text, size_t len, const char *origin,
+			     unsigned flags)
+{
+	struct strict_ctx c;
+	yajl_status st;
+	int rc = 0;
+
+	memset(&c, 0, sizeof(c));
+	strbuf_init(&c.why, 0);
+	c.flags = flags;
+	c.h = yajl_alloc(&strict_callbacks, NULL, &c);
+	if (!c.h)
+		die("out of memory (yajl)");
+	st = yajl_parse(c.h, (const unsigned char *)text, len);
+	if (st == yajl_status_ok)
+		st = yajl_complete_parse(c.h);
+	if (st != yajl_status_ok) {
+		size_t off = c.why.len ? c.why_off : yajl_get_bytes_consumed(c.h);
+		int line, col;
+
+		if (!c.why.len) {
+			unsigned char *e = yajl_get_error(c.h, 0, NULL, 0);
+
+			strbuf_addstr(&c.why, "invalid JSON: ");
+			strbuf_addstr(&c.why, e ? (const char *)e : "parse error");
+			strbuf_rtrim(&c.why);
+			if (e)
+				yajl_free_error(c.h, e);
+		}
+		if (off > len)
+			off = len;
+		offset_to_line_col(text, off, &line, &col);
+		rc = error_input("%s:%d:%d: %s", origin, line, col, c.why.buf);
+	}
+	while (c.depth)
+		strict_level_release(&c.lv[--c.depth]);
+	free(c.lv);
+	strbuf_release(&c.why);
+	yajl_free(c.h);
+	return rc;
+}
+
 int json_parse(const char *text, size_t len, const char *origin, yajl_val *out)
+{
+	return json_parse_flags(text, len, origin, 0, out);
+}
+
+int json_parse_flags(const char *text, size_t len, const char *origin, unsigned flags,
+		     yajl_val *out)
 {
 	char errbuf[512];
 	char *copy;
@@ -90,6 +274,10 @@ int json_parse(const char *text, size_t len, const char *origin, yajl_val *out)
 				   errbuf[0] ? errbuf : "parse error");
 	}
 	free(copy);
+	if (json_check_strict(text, len, origin, flags)) {
+		yajl_tree_free(v);
+		return -XS_INPUT;
+	}
 	*out = v;
 	return 0;
 }

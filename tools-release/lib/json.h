@@ -22,8 +22,17 @@
 
 #define JSON_MAX_DEPTH 64
 
-/* Parse; on error report "origin:line:col: ..." and return -XS_INPUT. */
+/*
+ * Parse; on error report "origin:line:col: ..." and return -XS_INPUT.
+ * Strict where JSON readers differ: comments and a key given twice in one
+ * object (some readers take the first, others the last) are refused.
+ */
 int json_parse(const char *text, size_t len, const char *origin, yajl_val *out);
+/* JSON_NO_CONTROL also refuses control characters (escape.h) in strings
+ * and keys: for text that is shown to people. */
+#define JSON_NO_CONTROL 1
+int json_parse_flags(const char *text, size_t len, const char *origin, unsigned flags,
+		     yajl_val *out);
 void json_free(yajl_val v);
 
 /* Accessors return NULL / 0 when the member is absent or of another type. */

@@ -1,5 +1,7 @@
 #include "compat.h"
 #include "usage.h"
+#include "escape.h"
+#include "strbuf.h"
 
 #include <pthread.h>
 
@@ -16,9 +18,11 @@ static void vreport(const char *prefix, const char *fmt, va_list ap)
 
 	if (n < 0)
 		n = 0;
-	/* A message longer than the buffer is cut and says so. */
-	fprintf(stderr, "%s: %s%s%s\n", xs_progname, prefix, msg,
-		(size_t)n >= sizeof(msg) ? " [...]" : "");
+	/* A message longer than the buffer is cut and says so.  Untrusted
+	 * text in it (a title, a file name from a mail) is escaped. */
+	fprintf(stderr, "%s: %s", xs_progname, prefix);
+	text_fput(stderr, msg, strlen(msg), TEXT_ALLOW_TAB | TEXT_ALLOW_NEWLINE);
+	fprintf(stderr, "%s\n", (size_t)n >= sizeof(msg) ? " [...]" : "");
 }
 
 #define DEFINE_ERROR(name, cls)				\
@@ -58,8 +62,9 @@ int error_errno(const char *fmt, ...)
 	va_end(ap);
 	if (n < 0)
 		msg[0] = '\0';
-	fprintf(stderr, "%s: error: %s%s: %s\n", xs_progname, msg,
-		n >= 0 && (size_t)n >= sizeof(msg) ? " [...]" : "",
+	fprintf(stderr, "%s: error: ", xs_progname);
+	text_fput(stderr, msg, strlen(msg), TEXT_ALLOW_TAB | TEXT_ALLOW_NEWLINE);
+	fprintf(stderr, "%s: %s\n", n >= 0 && (size_t)n >= sizeof(msg) ? " [...]" : "",
 		strerror(saved));
 	errno = saved;
 	return -XS_ENV;
@@ -77,13 +82,16 @@ void warning(const char *fmt, ...)
 void say(const char *fmt, ...)
 {
 	va_list ap;
+	struct strbuf sb = STRBUF_INIT;
 
 	if (xs_quiet)
 		return;
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	strbuf_vaddf(&sb, fmt, ap);
 	va_end(ap);
+	text_fput(stderr, sb.buf, sb.len, TEXT_ALLOW_TAB | TEXT_ALLOW_NEWLINE);
 	fputc('\n', stderr);
+	strbuf_release(&sb);
 }
 
 void die(const char *fmt, ...)

@@ -25,6 +25,24 @@ test_expect_success REAL_XSA 'every real advisory verifies and is stored' '
 	done
 '
 
+test_expect_success REAL_XSA 'a mail stating no embargo dates its advisory by its Date, not before the signature' '
+	if ls "$XS_REAL_XSA" | grep -q "\.eml$\|\.mbox$"; then mails=1; else mails=0; fi &&
+	if test -f "$XS_REAL_XSA/xsa.json"; then mails=0; fi &&
+	python3 - "$MAINT" "$mails" <<-\PY
+	import glob, json, sys
+	n = 0
+	for m in glob.glob(sys.argv[1] + "/xsa/*/v*/meta.json"):
+	    d = json.load(open(m))
+	    if d.get("public_time_source") != "mail-date":
+	        continue
+	    n += 1
+	    assert d["embargo_until"] is None, m
+	    assert d["public_time"] >= d["signature"]["signed_at"], m
+	# Mails and no xenbits index: some public advisory must be dated by one.
+	assert n > 0 or sys.argv[2] == "0", "no advisory took its public time from a mail"
+	PY
+'
+
 test_expect_success REAL_XSA 'importing them again changes nothing' '
 	tree_state "$MAINT/xsa" >before &&
 	xs xsa import --keyring "$XEN_KEY_FILE" "$XS_REAL_XSA" >out &&
