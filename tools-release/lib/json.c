@@ -49,11 +49,213 @@ static void offset_to_line_col(const char *s, size_t off, int *line, int *col)
 	}
 }
 
+/*
+ * The strict pass: yajl's own parser with comments off (yajl_tree_parse
+ * turns them on), every object's keys checked for duplicates and every
+ * string and key for NUL characters.  A duplicate key would let two
+ * readers see two documents in one text (yajl keeps the first, others
+ * the last); a NUL would cut the string we see short of what they see.
+ */
+struct jkey {
+	char *copy;
+	size_t len, off;
+};
+
+struct jlevel {
+	struct jkey *v;
+	size_t nr, alloc;
+};
+
+struct jstrict {
+	yajl_handle h;
+	struct jlevel *lv;
+	size_t depth, alloc;
+	const char *why;		/* the refusal, when a callback cancelled */
+	char *dup;			/* the duplicate key */
+	size_t off;			/* where */
+};
+
+static size_t jstrict_off(struct jstrict *j)
+{
+	return yajl_get_bytes_consumed(j->h);
+}
+
+static int jstrict_push(void *ctx)
+{
+	struct jstrict *j = ctx;
+
+	if (j->depth >= JSON_MAX_DEPTH) {
+		j->why = "nested too deep";
+		j->off = jstrict_off(j);
+		return 0;
+	}
+	ALLOC_GROW(j->lv, j->depth + 1, j->alloc);
+	memset(&j->lv[j->depth], 0, sizeof(j->lv[j->depth]));
+	j->depth++;
+	return 1;
+}
+
+static void jlevel_clear(struct jlevel *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->nr; i++)
+		free(l->v[i].copy);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+static int cmp_jkey(const void *a, const void *b)
+{
+	const struct jkey *x = a, *y = b;
+	size_t n = x->len < y->len ? x->len : y->len;
+	int c = memcmp(x->copy, y->copy, n);
+
+	if (c)
+		return c;
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	return x->off < y->off ? -1 : x->off > y->off;
+}
+
+static int jstrict_pop(void *ctx)
+{
+	struct jstrict *j = ctx;
+	struct jlevel *l;
+	size_t i;
+	int ok = 1;
+
+	if (!j->depth)
+		return 1;
+	l = &j->lv[--j->depth];
+	if (l->nr > 1) {
+		qsort(l->v, l->nr, sizeof(*l->v), cmp_jkey);
+		for (i = 1; i < l->nr && ok; i++) {
+			if (l->v[i].len == l->v[i - 1].len &&
+			    !memcmp(l->v[i].copy, l->v[i - 1].copy, l->v[i].len)) {
+				j->why = "a key appears twice in one object";
+				j->dup = xmemdupz(l->v[i].copy, l->v[i].len);
+				j->off = l->v[i].off;
+				ok = 0;
+			}
+		}
+	}
+	jlevel_clear(l);
+	return ok;
+}
+
+static int jstrict_nul(struct jstrict *j, const unsigned char *s, size_t len)
+{
+	if (!memchr(s, '\0', len))
+		return 1;
+	j->why = "a string holds a NUL character (\\u0000)";
+	j->off = jstrict_off(j);
+	return 0;
+}
+
+static int jstrict_key(void *ctx, const unsigned char *s, size_t len)
+{
+	struct jstrict *j = ctx;
+	struct jlevel *l;
+
+	if (!jstrict_nul(j, s, len))
+		return 0;
+	if (!j->depth)
+		return 1;
+	l = &j->lv[j->depth - 1];
+	ALLOC_GROW(l->v, l->nr + 1, l->alloc);
+	l->v[l->nr].copy = xmemdupz(s, len);
+	l->v[l->nr].len = len;
+	l->v[l->nr].off = jstrict_off(j);
+	l->nr++;
+	return 1;
+}
+
+static int jstrict_string(void *ctx, const unsigned char *s, size_t len)
+{
+	return jstrict_nul(ctx, s, len);
+}
+
+static int jstrict_null(void *ctx) { (void)ctx; return 1; }
+static int jstrict_bool(void *ctx, int b) { (void)ctx; (void)b; return 1; }
+static int jstrict_number(void *ctx, const char *s, size_t len)
+{
+	(void)ctx; (void)s; (void)len;
+	return 1;
+}
+
+static const yajl_callbacks jstrict_callbacks = {
+	.yajl_null = jstrict_null,
+	.yajl_boolean = jstrict_bool,
+	.yajl_number = jstrict_number,
+	.yajl_string = jstrict_string,
+	.yajl_start_map = jstrict_push,
+	.yajl_map_key = jstrict_key,
+	.yajl_end_map = jstrict_pop,
+	.yajl_start_array = jstrict_push,
+	.yajl_end_array = jstrict_pop,
+};
+
+static int json_strict(const char *text, size_t len, const char *origin)
+{
+	struct jstrict j;
+	yajl_status st;
+	int line, col, rc = 0;
+	size_t i;
+
+	memset(&j, 0, sizeof(j));
+	j.h = yajl_alloc(&jstrict_callbacks, NULL, &j);
+	if (!j.h)
+		die("out of memory (yajl)");
+	/* yajl_alloc's defaults: no comments, UTF-8 validated, one value, nothing after it. */
+	st = yajl_parse(j.h, (const unsigned char *)text, len);
+	if (st == yajl_status_ok)
+		st = yajl_complete_parse(j.h);
+	if (st == yajl_status_client_canceled) {
+		offset_to_line_col(text, j.off > len ? len : j.off, &line, &col);
+		if (j.dup) {
+			struct strbuf k = STRBUF_INIT;
+
+			utf8_sanitize(&k, j.dup, strlen(j.dup));
+			for (i = 0; i < k.len; i++)
+				if ((unsigned char)k.buf[i] < 0x20 || k.buf[i] == 0x7f)
+					k.buf[i] = '?';
+			rc = error_input("%s:%d:%d: key \"%s\" appears twice in one object; "
+					 "refusing ambiguous JSON", origin, line, col, k.buf);
+			strbuf_release(&k);
+		} else {
+			rc = error_input("%s:%d:%d: %s; refusing it", origin, line, col, j.why);
+		}
+	} else if (st != yajl_status_ok) {
+		unsigned char *msg = yajl_get_error(j.h, 0, NULL, 0);
+		size_t off = yajl_get_bytes_consumed(j.h);
+		char *nl;
+
+		if (off > len)
+			off = len;
+		offset_to_line_col(text, off, &line, &col);
+		nl = msg ? strchr((char *)msg, '\n') : NULL;
+		if (nl)
+			*nl = '\0';
+		rc = error_input("%s:%d:%d: invalid JSON: %s", origin, line, col,
+				 msg && *msg ? (char *)msg : "parse error");
+		if (msg)
+			yajl_free_error(j.h, msg);
+	}
+	while (j.depth)
+		jlevel_clear(&j.lv[--j.depth]);
+	free(j.lv);
+	free(j.dup);
+	yajl_free(j.h);
+	return rc;
+}
+
 int json_parse(const char *text, size_t len, const char *origin, yajl_val *out)
 {
 	char errbuf[512];
-	char *copy;
+	char *copy, *nl;
 	yajl_val v;
+	int rc;
 
 	*out = NULL;
 	if (memchr(text, '\0', len))
@@ -61,35 +263,20 @@ int json_parse(const char *text, size_t len, const char *origin, yajl_val *out)
 	if (json_depth(text, len) > JSON_MAX_DEPTH)
 		return error_input("%s: JSON nested deeper than %d levels", origin,
 				   JSON_MAX_DEPTH);
+	rc = json_strict(text, len, origin);
+	if (rc)
+		return rc;
 	copy = xmemdupz(text, len);
 	errbuf[0] = '\0';
 	v = yajl_tree_parse(copy, errbuf, sizeof(errbuf));
+	free(copy);
 	if (!v) {
-		/* Parse again without a tree only to learn where it failed. */
-		yajl_handle h = yajl_alloc(NULL, NULL, NULL);
-		size_t off = len;
-		int line, col;
-		char *nl;
-
-		if (h) {
-			yajl_status st = yajl_parse(h, (const unsigned char *)copy, len);
-
-			if (st != yajl_status_ok)
-				off = yajl_get_bytes_consumed(h);
-			else if (yajl_complete_parse(h) != yajl_status_ok)
-				off = len;
-			yajl_free(h);
-		}
-		if (off > len)
-			off = len;
-		offset_to_line_col(copy, off, &line, &col);
+		/* The strict pass took it; only the tree's own limits are left. */
 		if ((nl = strchr(errbuf, '\n')))
 			*nl = '\0';
-		free(copy);
-		return error_input("%s:%d:%d: invalid JSON: %s", origin, line, col,
+		return error_input("%s: invalid JSON: %s", origin,
 				   errbuf[0] ? errbuf : "parse error");
 	}
-	free(copy);
 	*out = v;
 	return 0;
 }

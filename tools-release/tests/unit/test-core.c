@@ -200,6 +200,29 @@ TEST(json)
 	json_free(v);
 	CHECK(json_parse("{\"a\":", 5, "cut.json", &v) == -XS_INPUT);
 	{
+		/* Strict: no comments, no key twice, no NUL inside a string. */
+		static const char *const bad[] = {
+			"{\"a\":1,\"a\":2}",
+			"{\"a\":1 /* c */}",
+			"// c\n{\"a\":1}",
+			"{\"s\":\"x\\u0000y\"}",
+			"{\"k\\u0000\":1}",
+			"[{\"a\":{\"b\":1,\"c\":2,\"b\":3}}]",
+			"{\"a\":1}x",
+			"{\"a\":1}{\"b\":2}",
+		};
+		size_t i;
+
+		for (i = 0; i < ARRAY_SIZE(bad); i++) {
+			v = NULL;
+			CHECK_INT(json_parse(bad[i], strlen(bad[i]), "bad.json", &v), -XS_INPUT);
+			CHECK(v == NULL);
+		}
+		CHECK(!json_parse("[{\"a\":{\"b\":1}},{\"a\":{\"b\":2}},\"\\u00e9\"]", 38,
+				  "ok.json", &v));
+		json_free(v);
+	}
+	{
 		struct strbuf deep = STRBUF_INIT;
 
 		strbuf_addchars(&deep, '[', 100);
