@@ -337,6 +337,30 @@ TEST(run_command)
 	CHECK(c.timed_out && rc == 128 + 9);
 	child_release(&c);
 
+	/*
+	 * Past max_output the child is killed, its whole group with
+	 * new_pgroup (a wrapper's pipeline too), and nothing more is read:
+	 * "yes" would write forever, so this returns only because of it.
+	 */
+	child_init(&c);
+	strvec_pushl(&c.args, "sh", "-c", "yes | cat; echo never >&2", NULL);
+	c.max_output = 1 << 20;
+	c.new_pgroup = 1;
+	rc = run_child(&c);
+	CHECK_INT(rc, 128 + 9);
+	CHECK(c.output_limited);
+	CHECK_INT(c.out_buf.len, 1 << 20);
+	CHECK(!strstr(c.err_buf.buf, "never"));
+	child_release(&c);
+	/* Under the limit nothing happens. */
+	child_init(&c);
+	strvec_pushl(&c.args, "sh", "-c", "echo small", NULL);
+	c.max_output = 1 << 20;
+	CHECK_INT(run_child(&c), 0);
+	CHECK(!c.output_limited);
+	CHECK_STR(c.out_buf.buf, "small\n");
+	child_release(&c);
+
 	child_init(&c);
 	strvec_pushl(&c.args, "/nonexistent/program", NULL);
 	c.err = CHILD_OUT_NULL;
