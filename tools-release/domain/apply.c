@@ -465,6 +465,19 @@ int apply_run_init(struct apply_run *r, const struct git_repo *repo, const char 
 	}
 	if (rc)
 		return rc;
+	{
+		/* The ref itself, unpeeled: the compare-and-swap at the end needs it to
+		 * be the commit, or the ref seems to have changed under us. */
+		char direct[GIT_MAX_HEXSZ + 1];
+
+		rc = git_resolve(repo, ref, direct);
+		if (rc < 0)
+			return rc;
+		if (!rc && strcmp(direct, r->base))
+			return error_input("%s points at a tag object (%.12s), not at a commit; a "
+					   "branch xenstable moves must point at a commit (its "
+					   "commit is %.12s)", ref, direct, r->base);
+	}
 	memcpy(r->tip, r->base, sizeof(r->tip));
 	return 0;
 }
