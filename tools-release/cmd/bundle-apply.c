@@ -26,6 +26,74 @@ static char *full_ref(const char *to)
 	return xstrfmt("refs/heads/%s", to);
 }
 
+/*
+ * The ref the patches go to, checked before anything is written, for
+ * what would otherwise fail only at the final compare-and-swap, as if
+ * the ref had changed under us: an existing ref must point at a commit,
+ * not at an annotated tag object; a new one must not clash with the refs
+ * there (git keeps refs as paths: refs/embargo/4.19 and
+ * refs/embargo/4.19/xsa-960 cannot both exist).
+ */
+static int check_target_ref(const struct git_repo *src, const char *ref, const char *to)
+{
+	struct strvec under = STRVEC_INIT;
+	char *other = NULL;
+	const char *p;
+	size_t i;
+	int rc = git_ref_exists(src, ref);
+
+	if (rc < 0)
+		return rc;
+	if (rc) {
+		char direct[GIT_MAX_HEXSZ + 1], commit[GIT_MAX_HEXSZ + 1];
+
+		rc = git_resolve(src, ref, direct);
+		if (!rc)
+			rc = git_resolve_commit(src, ref, commit);
+		if (rc == 1)
+			return error_input("%s does not point at a commit", ref);
+		if (!rc && strcmp(direct, commit))
+			rc = error_input("%s points at a tag object (%.12s), not at a commit; a "
+					 "branch xenstable moves must point at a commit (its commit "
+					 "is %.12s)", ref, direct, commit);
+		return rc;
+	}
+	for (p = strchr(ref + 5, '/'); p && !other; p = strchr(p + 1, '/')) {
+		char *prefix = xmemdupz(ref, (size_t)(p - ref));
+
+		rc = git_ref_exists(src, prefix);
+		if (rc < 0) {
+			free(prefix);
+			return rc;
+		}
+		if (rc)
+			other = prefix;
+		else
+			free(prefix);
+	}
+	if (!other) {
+		rc = git_list_refs(src, ref, &under);
+		for (i = 0; !rc && i < under.nr && !other; i++)
+			if (starts_with(under.v[i], ref) && under.v[i][strlen(ref)] == '/')
+				other = xstrdup(under.v[i]);
+		strvec_clear(&under);
+		if (rc)
+			return rc;
+	}
+	if (!other)
+		return 0;
+	if (to)
+		rc = error_usage("--to %s: cannot create %s while %s exists (git keeps refs as "
+				 "paths: one cannot be both a ref and a directory of refs); choose "
+				 "another --to", to, ref, other);
+	else
+		rc = error_input("cannot create %s, where this bundle goes by default, while %s "
+				 "exists (git keeps refs as paths: one cannot be both a ref and a "
+				 "directory of refs); give --to REF", ref, other);
+	free(other);
+	return rc;
+}
+
 static void print_run(const struct apply_run *run, const struct bundle *b)
 {
 	size_t i;
@@ -130,6 +198,20 @@ int cmd_bundle_apply(int argc, const char **argv, struct xs_ctx *ctx)
 		goto out;
 	}
 	rc = ctx_lock_source(&src, &ctx->source_lock, "bundle apply");
+	if (!rc)
+		rc = check_target_ref(&src, ref, to);
+	if (!rc) {
+		char base[GIT_MAX_HEXSZ + 1];
+
+		rc = git_resolve_commit(&src, s.b.m.base_commit, base);
+		if (rc == 1)
+			rc = error_input("%s: the bundle's base %s (commit %s) is not in the source "
+					 "repository; fetch it first", s.b.origin, s.b.m.base_ref,
+					 s.b.m.base_commit);
+	}
+	/* Seen (the replay guard) before any ref moves: kept and recorded, or exit. */
+	if (!rc)
+		rc = bundle_keep(&s.store, &s.b, date_now(), &kept);
 	if (rc)
 		goto out;
 	memset(&ao, 0, sizeof(ao));
@@ -145,6 +227,7 @@ int cmd_bundle_apply(int argc, const char **argv, struct xs_ctx *ctx)
 		print_run(&run, &s.b);
 	if (rc) {
 		printf("%s was not changed\n", ref);
+		printf("kept %s (recorded in backports/seen.json)\n", kept);
 		goto out;
 	}
 	if (!strcmp(run.base, run.tip))
@@ -156,9 +239,7 @@ int cmd_bundle_apply(int argc, const char **argv, struct xs_ctx *ctx)
 		printf("the commits carry 'Embargo-Until: %s UTC'; release refuses a branch that "
 		       "has them before then\n", d);
 	}
-	rc = bundle_keep(&s.store, &s.b, date_now(), &kept);
-	if (!rc)
-		printf("kept %s (recorded in backports/seen.json)\n", kept);
+	printf("kept %s (recorded in backports/seen.json)\n", kept);
 out:
 	if (have_run)
 		apply_run_release(&run);

@@ -129,6 +129,8 @@ int cmd_bundle_create(int argc, const char **argv, struct xs_ctx *ctx)
 		rc = bundle_store_load(&store, ctx->repo);
 		have_store = !rc;
 	}
+	if (!rc)
+		rc = bundle_store_reconcile(&store, &members, &gpg);
 	if (!rc) {
 		rc = xsa_store_load(&xs, ctx->repo);
 		have_xs = !rc;

@@ -71,6 +71,9 @@ int bundle_session_open(struct bundle_session *s, struct xs_ctx *ctx, const char
 		return rc;
 	rc = bundle_store_load(&s->store, ctx->repo);
 	s->have_store = !rc;
+	/* The replay guard also from the kept, signed files, not seen.json alone. */
+	if (!rc)
+		rc = bundle_store_reconcile(&s->store, &s->members, &s->gpg);
 	if (!rc)
 		rc = bundle_store_check(&s->store, &s->b);
 	if (rc)

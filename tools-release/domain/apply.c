@@ -39,13 +39,111 @@ static char *header_path(const char *s, size_t n, int *quoted)
 	return xmemdupz(s, end);
 }
 
+/*
+ * Would some filesystem take this path component for git's own directory?
+ * Case-insensitive filesystems see ".GIT"; Windows drops trailing dots
+ * and spaces (".git.", ".git ") and reads "git~1" as the 8.3 name of
+ * ".git"; NTFS stream names follow a ':' (".git::$INDEX_ALLOCATION").
+ */
+static int component_is_dotgit(const char *c, size_t n)
+{
+	size_t k = 0;
+
+	while (k < n && c[k] != ':')
+		k++;
+	n = k;
+	while (n && (c[n - 1] == '.' || c[n - 1] == ' '))
+		n--;
+	return (n == 4 && !strncasecmp(c, ".git", 4)) || (n == 5 && !strncasecmp(c, "git~1", 5));
+}
+
+/*
+ * A path a patch may touch: inside the tree (no absolute path, no "..",
+ * "." or empty component, nor one of dots and spaces only, which Windows
+ * reads as "." or ".."), plain ASCII without control characters or
+ * backslashes, and no component that is, or a filesystem would take for,
+ * ".git" at any depth.
+ */
 static int check_path(const char *origin, int lineno, const char *path)
 {
-	if (!path_is_safe(path))
-		return error_input("%s:%d: path '%s' leaves the source tree", origin, lineno, path);
-	if (!strcmp(path, ".git") || starts_with(path, ".git/"))
-		return error_input("%s:%d: patch touches '%s' inside .git", origin, lineno, path);
-	return 0;
+	const char *p;
+	char *shown;
+	int rc = 0;
+
+	for (p = path; *p; p++)
+		if ((unsigned char)*p >= 0x80 || (unsigned char)*p < 0x20 || *p == 0x7f)
+			break;
+	if (*p) {
+		struct strbuf sb = STRBUF_INIT;
+
+		for (p = path; *p && sb.len < 200; p++) {
+			if ((unsigned char)*p >= 0x80 || (unsigned char)*p < 0x20 || *p == 0x7f)
+				strbuf_addf(&sb, "\\x%02x", (unsigned char)*p);
+			else
+				strbuf_addch(&sb, *p);
+		}
+		rc = error_input("%s:%d: path '%s' holds control or non-ASCII bytes; refusing it",
+				 origin, lineno, sb.buf);
+		strbuf_release(&sb);
+		return rc;
+	}
+	shown = xstrdup(path);
+	if (!path_is_safe(path)) {
+		rc = error_input("%s:%d: path '%s' leaves the source tree", origin, lineno, shown);
+	} else {
+		for (p = path; *p && !rc;) {
+			size_t n = strcspn(p, "/"), k;
+
+			for (k = 0; k < n && (p[k] == '.' || p[k] == ' '); k++)
+				;
+			if (k == n)
+				rc = error_input("%s:%d: path '%s' has a component of dots and spaces "
+						 "only; refusing it", origin, lineno, shown);
+			else if (component_is_dotgit(p, n))
+				rc = error_input("%s:%d: patch touches '%s': '%.*s' is, or a filesystem "
+						 "would take it for, git's own directory .git",
+						 origin, lineno, shown, (int)n, p);
+			p += n;
+			if (*p == '/')
+				p++;
+		}
+	}
+	free(shown);
+	return rc;
+}
+
+/*
+ * "diff --git a/X b/Y": git falls back on these names when a patch has no
+ * ---/+++ lines (a mode change, an empty new file, a pure rename), so
+ * each name there is checked too.  Names with spaces are split at them
+ * and every piece is checked: stricter, never looser.
+ */
+static int check_diff_line(const char *origin, int lineno, const char *s, size_t n)
+{
+	size_t i = 0;
+	int rc = 0;
+
+	while (!rc && i < n) {
+		size_t start, len;
+		char *tok;
+
+		while (i < n && (s[i] == ' ' || s[i] == '\t'))
+			i++;
+		start = i;
+		while (i < n && s[i] != ' ' && s[i] != '\t')
+			i++;
+		len = i - start;
+		if (!len)
+			break;
+		if (len >= 2 && (s[start] == 'a' || s[start] == 'b') && s[start + 1] == '/') {
+			start += 2;
+			len -= 2;
+		}
+		tok = xmemdupz(s + start, len);
+		rc = check_path(origin, lineno, tok);
+		free(tok);
+	}
+	return rc;
 }
 
 static int parse_range(const char *s, long *start, long *len)
@@ -148,10 +246,15 @@ int apply_check_patch(const char *origin, const char *text, size_t len)
 		if (n >= 13 && !memcmp(line, "Binary files ", 13))
 			return error_input("%s:%d: binary file change; refusing it", origin, lineno);
 		if (n > 11 && !memcmp(line, "diff --git ", 11)) {
+			int rc;
+
 			files++;
-			if (line[11] == '"')
+			if (memchr(line + 11, '"', n - 11))
 				return error_input("%s:%d: quoted path in diff header; refusing it",
 						   origin, lineno);
+			rc = check_diff_line(origin, lineno, line + 11, n - 11);
+			if (rc)
+				return rc;
 			continue;
 		}
 		{
@@ -166,7 +269,8 @@ int apply_check_patch(const char *origin, const char *text, size_t len)
 						  !strcmp(v, "120000") ? "symbolic link" : "submodule");
 			else if (skip_prefix(l, "rename from ", &v) || skip_prefix(l, "rename to ", &v) ||
 				 skip_prefix(l, "copy from ", &v) || skip_prefix(l, "copy to ", &v))
-				bad = check_path(origin, lineno, v);
+				bad = *v == '"' ? error_input("%s:%d: quoted path; refusing it", origin,
+							      lineno) : check_path(origin, lineno, v);
 			free(l);
 			if (bad)
 				return bad;
@@ -361,6 +465,19 @@ int apply_run_init(struct apply_run *r, const struct git_repo *repo, const char 
 	}
 	if (rc)
 		return rc;
+	{
+		/* The ref itself, unpeeled: the compare-and-swap at the end needs it to
+		 * be the commit, or the ref seems to have changed under us. */
+		char direct[GIT_MAX_HEXSZ + 1];
+
+		rc = git_resolve(repo, ref, direct);
+		if (rc < 0)
+			return rc;
+		if (!rc && strcmp(direct, r->base))
+			return error_input("%s points at a tag object (%.12s), not at a commit; a "
+					   "branch xenstable moves must point at a commit (its "
+					   "commit is %.12s)", ref, direct, r->base);
+	}
 	memcpy(r->tip, r->base, sizeof(r->tip));
 	return 0;
 }

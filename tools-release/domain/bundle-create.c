@@ -559,7 +559,7 @@ int bundle_create(const struct bundle_create_opts *o, struct bundle_created *res
 	struct strvec recipients = STRVEC_INIT;
 	struct bundle chk;
 	char fpr[GPG_FPR_LEN + 1], base_commit[GIT_MAX_HEXSZ + 1];
-	char *base_ref = NULL, *tmp = NULL, *path = NULL, *name;
+	char *base_ref = NULL, *tmp = NULL, *path = NULL;
 	const char *member;
 	int built = 0, booted = 0, rc;
 	size_t i;
@@ -708,17 +708,21 @@ int bundle_create(const struct bundle_create_opts *o, struct bundle_created *res
 			goto out;
 	}
 
-	/* Written, atomically, where it does not overwrite anything. */
-	name = bundle_file_name(m, recipients.nr > 0);
-	if (o->out) {
-		path = xstrdup(o->out);
-	} else {
-		char *rel = xstrfmt("backports/%s/%s", m->branch, name);
-
-		path = path_join(o->maint_root, rel);
-		free(rel);
+	/* What is written and remembered: the next revision, the status matrix, list. */
+	strbuf_reset(&chk.raw);
+	strbuf_addbuf(&chk.raw, recipients.nr ? &enc : &gz);
+	sha256_hex(chk.raw.buf, chk.raw.len, chk.file_sha256);
+	chk.encrypted = recipients.nr > 0;
+	if (!o->out) {
+		/* Kept in backports/<branch>/ and recorded: both or neither, never over
+		 * another file. */
+		rc = bundle_keep(o->store, &chk, o->now, &res->kept);
+		if (!rc)
+			res->path = path_join(o->maint_root, res->kept);
+		goto out;
 	}
-	free(name);
+	/* Written, atomically, where it does not overwrite anything. */
+	path = xstrdup(o->out);
 	if (path_exists(path)) {
 		rc = error_input("%s exists already; not overwriting it", path);
 		goto out;
@@ -749,14 +753,15 @@ int bundle_create(const struct bundle_create_opts *o, struct bundle_created *res
 		goto out;
 	res->path = path;
 	path = NULL;
-	/* Remember it: the next revision, the status matrix, list. */
-	strbuf_reset(&chk.raw);
-	strbuf_addbuf(&chk.raw, recipients.nr ? &enc : &gz);
-	sha256_hex(chk.raw.buf, chk.raw.len, chk.file_sha256);
-	chk.encrypted = recipients.nr > 0;
 	relative_to(o->maint_root, res->path, &res->kept);
 	bundle_store_add(o->store, &chk, res->kept, o->now);
 	rc = bundle_store_save(o->store);
+	if (rc) {
+		/* Written and recorded, or neither. */
+		unlink(res->path);
+		free(res->path);
+		res->path = NULL;
+	}
 out:
 	if (tmp) {
 		remove_tree(tmp);

@@ -278,6 +278,80 @@ static int plain_text_ok(const char *s, size_t max)
 	return 1;
 }
 
+/* A control character: C0, DEL, or C1 (U+0080..U+009F, 0xc2 0x80..0x9f in UTF-8). */
+static int has_control(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	for (; *u; u++)
+		if (*u < 0x20 || *u == 0x7f || (u[0] == 0xc2 && u[1] >= 0x80 && u[1] <= 0x9f))
+			return 1;
+	return 0;
+}
+
+/* s for a message: control characters shown as '?'. */
+static char *shown(const char *s)
+{
+	char *c = xstrdup(s);
+	unsigned char *u;
+
+	for (u = (unsigned char *)c; *u; u++)
+		if (*u < 0x20 || *u == 0x7f || (u[0] == 0xc2 && u[1] >= 0x80 && u[1] <= 0x9f))
+			*u = '?';
+	return c;
+}
+
+/*
+ * FORMAT.md: strings hold no control characters, anywhere in the
+ * manifest (keys, values, "x-" extensions): what one reader would print
+ * as text another would interpret.
+ */
+static int check_strings(const struct mparse *p, yajl_val v, const char *path, const char *key)
+{
+	size_t i;
+	int rc = 0;
+
+	if (YAJL_IS_STRING(v)) {
+		if (has_control(v->u.string)) {
+			char *k = shown(key ? key : path);
+			size_t nth = 0;
+			const char *f;
+
+			/* The line of files[i].key is that of the i-th "key". */
+			if (skip_prefix(path, "files[", &f))
+				nth = strtoul(f, NULL, 10);
+			rc = field_error(p, key, nth, *path ? path : "", "\"%s\" holds a control "
+					 "character; strings in a manifest may not", k);
+			free(k);
+		}
+	} else if (YAJL_IS_OBJECT(v)) {
+		for (i = 0; !rc && i < json_object_len(v); i++) {
+			const char *k = json_object_key(v, i);
+			char *sub;
+
+			if (has_control(k)) {
+				char *sk = shown(k);
+
+				rc = field_error(p, NULL, 0, *path ? path : "", "the key \"%s\" holds a "
+						 "control character; strings in a manifest may not", sk);
+				free(sk);
+				break;
+			}
+			sub = xstrfmt("%s%s%s", path, *path ? "." : "", k);
+			rc = check_strings(p, json_object_value(v, i), sub, k);
+			free(sub);
+		}
+	} else if (YAJL_IS_ARRAY(v)) {
+		for (i = 0; !rc && i < json_array_len(v); i++) {
+			char *sub = xstrfmt("%s[%zu]", path, i);
+
+			rc = check_strings(p, json_array_at(v, i), sub, key);
+			free(sub);
+		}
+	}
+	return rc;
+}
+
 static int get_str(const struct mparse *p, yajl_val obj, const char *key, size_t nth,
 		   const char *path, int nullable, size_t max, const char **out)
 {
@@ -501,6 +575,13 @@ int bundle_manifest_parse(struct bundle_manifest *m, const char *text, size_t le
 		rc = error_input("%s:1: the manifest must be a JSON object", origin);
 		goto out;
 	}
+	{
+		const char *f = memmem(text, len, "\"files\"", 7);
+
+		p.files_at = f ? (size_t)(f - text) : 0;
+	}
+	if ((rc = check_strings(&p, root, "", NULL)))
+		goto out;
 	/* The format first: a newer format is not an unknown-field error. */
 	s = json_get_string(root, "format");
 	if (!s || strcmp(s, BUNDLE_FORMAT_NAME)) {
@@ -627,11 +708,6 @@ int bundle_manifest_parse(struct bundle_manifest *m, const char *text, size_t le
 		strvec_push(&m->cves, c->u.string);
 	}
 
-	{
-		const char *f = memmem(text, len, "\"files\"", 7);
-
-		p.files_at = f ? (size_t)(f - text) : 0;
-	}
 	if ((rc = parse_files(&p, m, json_get(root, "files"))))
 		goto out;
 

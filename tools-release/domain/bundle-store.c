@@ -269,40 +269,285 @@ void bundle_store_add(struct bundle_store *s, const struct bundle *b, const char
 	r->encrypted = b->encrypted;
 	r->seen_at = now;
 	qsort(s->v, s->nr, sizeof(*s->v), cmp_record);
+	s->dirty = 1;
+}
+
+/* ---- keeping --------------------------------------------------------------- */
+
+/*
+ * The SHA-256 of a kept file: 0, or 1 when there is no regular file
+ * there (absent, a link, a directory), <0 on a read error (reported).
+ */
+static int kept_sha256(const char *path, char hex[SHA256_HEX_LEN + 1])
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct stat st;
+	int rc;
+
+	if (lstat(path, &st))
+		return errno == ENOENT ? 1 : error_errno("cannot stat '%s'", path);
+	if (!S_ISREG(st.st_mode))
+		return 1;
+	rc = read_file_if_exists(&sb, path, BUNDLE_MAX_FILE + 1);
+	if (!rc)
+		sha256_hex(sb.buf, sb.len, hex);
+	strbuf_release(&sb);
+	return rc;
+}
+
+static int is_kept_name(const char *name)
+{
+	return name[0] != '.' && (ends_with(name, ".tar.gz") || ends_with(name, ".tar.gz.gpg"));
+}
+
+/* Is rel the kept file of a record other than (id, revision)? */
+static int path_recorded_for_other(const struct bundle_store *s, const char *rel, const char *id,
+				   long revision)
+{
+	size_t i;
+
+	for (i = 0; i < s->nr; i++)
+		if (s->v[i].file && !strcmp(s->v[i].file, rel) &&
+		    (strcmp(s->v[i].id, id) || s->v[i].revision != revision))
+			return 1;
+	return 0;
+}
+
+int bundle_store_place(const struct bundle_store *s, const struct bundle *b, char **rel,
+		       int *present)
+{
+	const char *ext = b->encrypted ? ".tar.gz.gpg" : ".tar.gz";
+	struct strbuf xsas = STRBUF_INIT;
+	char *name = bundle_file_name(&b->m, b->encrypted), *cand[3];
+	size_t i, k;
+	int rc = 1;
+
+	*rel = NULL;
+	*present = 0;
+	for (i = 0; i < b->m.nr_xsas; i++)
+		strbuf_addf(&xsas, "%s%d", i ? "+" : "", b->m.xsas[i]);
+	/* The short name people know; the full id; the full id and the content. */
+	cand[0] = xstrfmt("backports/%s/%s", b->m.branch, name);
+	cand[1] = xstrfmt("backports/%s/xsa%s-%s-%s-r%ld%s", b->m.branch, xsas.buf, b->m.branch,
+			  b->m.id, b->m.revision, ext);
+	cand[2] = xstrfmt("backports/%s/xsa%s-%s-%s-r%ld-%.16s%s", b->m.branch, xsas.buf,
+			  b->m.branch, b->m.id, b->m.revision, b->file_sha256, ext);
+	for (k = 0; k < ARRAY_SIZE(cand) && rc == 1; k++) {
+		char *path = path_join(s->root, cand[k]);
+		char hex[SHA256_HEX_LEN + 1];
+		int have = kept_sha256(path, hex);
+
+		free(path);
+		if (have < 0) {
+			rc = have;
+			break;
+		}
+		if (path_recorded_for_other(s, cand[k], b->m.id, b->m.revision))
+			continue;	/* another bundle's name, even while its file is gone */
+		if (have == 1) {
+			rc = 0;
+		} else if (!strcmp(hex, b->file_sha256)) {
+			*present = 1;
+			rc = 0;
+		} else {
+			continue;	/* other bytes: never overwritten */
+		}
+		*rel = cand[k];
+		cand[k] = NULL;
+	}
+	if (rc == 1)
+		rc = error_env("backports/%s: no free name to keep bundle %s revision %ld under "
+			       "(%s and two longer names are taken by other files)", b->m.branch,
+			       b->m.id, b->m.revision, name);
+	for (k = 0; k < ARRAY_SIZE(cand); k++)
+		free(cand[k]);
+	free(name);
+	strbuf_release(&xsas);
+	return rc;
+}
+
+/* Does the record's kept file still hold the bytes it recorded? */
+static int record_file_intact(const struct bundle_store *s, const struct bundle_record *r)
+{
+	char hex[SHA256_HEX_LEN + 1], *path;
+	int rc;
+
+	if (!r->file)
+		return 0;
+	path = path_join(s->root, r->file);
+	rc = kept_sha256(path, hex);
+	free(path);
+	if (rc < 0)
+		return rc;
+	return !rc && !strcmp(hex, r->file_sha256);
 }
 
 int bundle_keep(struct bundle_store *s, const struct bundle *b, int64_t now, char **kept)
 {
-	char *name = bundle_file_name(&b->m, b->encrypted);
-	char *rel = xstrfmt("backports/%s/%s", b->m.branch, name);
-	char *path = path_join(s->root, rel), *dir = path_dirname(path);
-	struct strbuf old = STRBUF_INIT;
-	int rc;
+	const struct bundle_record *r = bundle_store_find(s, b->m.id, b->m.revision);
+	char *rel = NULL, *path = NULL, *dir = NULL;
+	int rc, present = 0, wrote = 0;
 
 	*kept = NULL;
-	rc = read_file_if_exists(&old, path, BUNDLE_MAX_FILE + 1);
-	if (rc < 0)
-		goto out;
-	if (rc == 1 || old.len != b->raw.len || memcmp(old.buf, b->raw.buf, old.len)) {
+	/* Seen and kept already: nothing is written over it. */
+	if (r && (rc = record_file_intact(s, r)) != 0) {
+		if (rc < 0)
+			return rc;
+		rc = s->dirty ? bundle_store_save(s) : 0;
+		if (!rc)
+			*kept = xstrdup(r->file);
+		return rc;
+	}
+	rc = bundle_store_place(s, b, &rel, &present);
+	if (rc)
+		return rc;
+	path = path_join(s->root, rel);
+	dir = path_dirname(path);
+	if (!present) {
 		rc = mkdir_p(dir, 0755);
 		if (!rc)
 			rc = write_file_atomic(path, b->raw.buf, b->raw.len, 0644);
 		if (rc)
 			goto out;
+		wrote = 1;
 	}
 	crash_point("bundle-keep");
 	bundle_store_add(s, b, rel, now);
 	rc = bundle_store_save(s);
+	if (rc && wrote) {
+		/* Kept and recorded together, or neither. */
+		if (unlink(path) && errno != ENOENT)
+			error_errno("cannot remove '%s' (kept, but not recorded in %s)", path,
+				    SEEN_PATH);
+		else
+			fsync_dir(dir);
+	}
 	if (!rc) {
 		*kept = rel;
 		rel = NULL;
 	}
 out:
-	strbuf_release(&old);
-	free(name);
 	free(rel);
 	free(path);
 	free(dir);
+	return rc;
+}
+
+/* ---- rebuilding what was seen --------------------------------------------- */
+
+/* Records that name rel but whose bytes are not there any more lose it. */
+static void drop_stale_file(struct bundle_store *s, const char *rel, const char *sha)
+{
+	size_t i;
+
+	for (i = 0; i < s->nr; i++) {
+		struct bundle_record *r = &s->v[i];
+
+		if (r->file && !strcmp(r->file, rel) && strcmp(r->file_sha256, sha)) {
+			warning("%s: no longer holds bundle %s revision %ld that %s recorded there",
+				rel, r->id, r->revision, SEEN_PATH);
+			free(r->file);
+			r->file = NULL;
+			s->dirty = 1;
+		}
+	}
+}
+
+static int reconcile_one(struct bundle_store *s, struct bundle_members *bm,
+			 struct gpg_ctx *user_gpg, const char *rel)
+{
+	char *path = path_join(s->root, rel);
+	char hex[SHA256_HEX_LEN + 1];
+	struct bundle_record *r;
+	struct bundle kb;
+	size_t i;
+	int rc;
+
+	rc = kept_sha256(path, hex);
+	if (rc) {
+		free(path);
+		return rc < 0 ? rc : 0;
+	}
+	for (i = 0; i < s->nr; i++)
+		if (s->v[i].file && !strcmp(s->v[i].file, rel) && !strcmp(s->v[i].file_sha256, hex)) {
+			free(path);
+			return 0;	/* seen.json agrees */
+		}
+	/* Not recorded as it is: only its signature can say what it is. */
+	bundle_init(&kb);
+	rc = bundle_read(&kb, path, user_gpg);
+	if (!rc)
+		rc = bundle_verify(&kb, bm);
+	if (rc) {
+		warning("%s is kept here but %s does not record it, and it does not verify "
+			"(above): it does not count as seen", rel, SEEN_PATH);
+		drop_stale_file(s, rel, hex);
+		bundle_release(&kb);
+		free(path);
+		return rc == -XS_ENV ? rc : 0;
+	}
+	drop_stale_file(s, rel, kb.file_sha256);
+	r = (struct bundle_record *)bundle_store_find(s, kb.m.id, kb.m.revision);
+	if (r && strcmp(r->manifest_sha256, kb.manifest_sha256)) {
+		warning("%s: revision %ld of bundle %s was seen here with another manifest "
+			"(%s); that record stands", rel, kb.m.revision, kb.m.id, SEEN_PATH);
+	} else if (r) {
+		if (record_file_intact(s, r) != 1) {
+			free(r->file);
+			r->file = xstrdup(rel);
+			memcpy(r->file_sha256, kb.file_sha256, sizeof(r->file_sha256));
+			r->encrypted = kb.encrypted;
+			s->dirty = 1;
+		}
+	} else {
+		say("%s: verified again and recorded in %s (it did not record bundle %s "
+		    "revision %ld)", rel, SEEN_PATH, kb.m.id, kb.m.revision);
+		bundle_store_add(s, &kb, rel, date_now());
+	}
+	bundle_release(&kb);
+	free(path);
+	return 0;
+}
+
+int bundle_store_reconcile(struct bundle_store *s, struct bundle_members *bm,
+			   struct gpg_ctx *user_gpg)
+{
+	char *bdir = path_join(s->root, "backports");
+	struct strvec dirs = STRVEC_INIT;
+	size_t i, k;
+	int rc = 0;
+
+	if (!is_dir(bdir)) {
+		free(bdir);
+		return 0;
+	}
+	rc = list_dir(bdir, &dirs);
+	for (i = 0; !rc && i < dirs.nr; i++) {
+		struct strvec files = STRVEC_INIT;
+		char *dir = path_join(bdir, dirs.v[i]);
+		struct stat st;
+
+		if (dirs.v[i][0] == '.' || !strcmp(dirs.v[i], "members") || lstat(dir, &st) ||
+		    !S_ISDIR(st.st_mode)) {
+			free(dir);
+			continue;
+		}
+		rc = list_dir(dir, &files);
+		for (k = 0; !rc && k < files.nr; k++) {
+			char *rel;
+
+			if (!is_kept_name(files.v[k]))
+				continue;
+			rel = xstrfmt("backports/%s/%s", dirs.v[i], files.v[k]);
+			if (path_is_safe(rel))
+				rc = reconcile_one(s, bm, user_gpg, rel);
+			free(rel);
+		}
+		strvec_clear(&files);
+		free(dir);
+	}
+	strvec_clear(&dirs);
+	free(bdir);
 	return rc;
 }
 

@@ -45,6 +45,7 @@ struct bundle_store {
 	char *path;			/* .../backports/seen.json */
 	struct bundle_record *v;	/* sorted by id, then revision */
 	size_t nr, alloc;
+	int dirty;			/* changed since loaded or saved */
 };
 
 /* Load backports/seen.json (absent: empty).  Errors name the file. */
@@ -67,11 +68,34 @@ int bundle_store_check(const struct bundle_store *s, const struct bundle *b);
 void bundle_store_add(struct bundle_store *s, const struct bundle *b, const char *file,
 		      int64_t now);
 /*
- * Keep a verified bundle: copy its bytes (as received, encrypted or not)
- * to backports/<branch>/<bundle_file_name()> unless they are there, then
- * record it and save seen.json.  *kept gets the relative path.
+ * Where b's bytes are (to be) kept, never over another file:
+ * backports/<branch>/<bundle_file_name()>, or, when that name is taken
+ * by other bytes or by another record of seen.json (two bundles whose
+ * ids share their first 8 hex digits), the same with the full id, then
+ * with the full id and the first 16 hex digits of the bytes' SHA-256.
+ * *present: the file there holds these bytes already.
+ */
+int bundle_store_place(const struct bundle_store *s, const struct bundle *b, char **rel,
+		       int *present);
+/*
+ * Keep a verified bundle: its bytes (as received, encrypted or not) at
+ * bundle_store_place()'s name, then record it and save seen.json: both
+ * or neither (a file written here is removed again when seen.json cannot
+ * be saved).  A revision already kept intact is left as it is.  *kept
+ * gets the relative path.
  */
 int bundle_keep(struct bundle_store *s, const struct bundle *b, int64_t now, char **kept);
+/*
+ * Make seen.json agree with the files kept in backports/<branch>/: a
+ * kept file it does not record as it is (seen.json lost, rolled back or
+ * edited) is read, decrypted with user_gpg when it can be, and verified
+ * against the members' keys; a good one is recorded (seen now), so the
+ * replay guard does not rest on seen.json alone.  One that does not
+ * verify is reported and not counted.  Marks s dirty when it changed
+ * anything; saving is the caller's (bundle_keep() does).
+ */
+int bundle_store_reconcile(struct bundle_store *s, struct bundle_members *bm,
+			   struct gpg_ctx *user_gpg);
 
 /*
  * The embargo at date: 1 when the bundle is under embargo, 0 when it is

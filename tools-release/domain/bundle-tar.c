@@ -145,6 +145,7 @@ struct tar_reader {
 	size_t entries;			/* headers seen */
 	int zero_blocks;
 	int saw_patches_dir;
+	unsigned next_patch;		/* the number the next patch must have */
 };
 
 static void reader_init(struct tar_reader *r, struct bundle_tar *t, const char *origin)
@@ -152,6 +153,7 @@ static void reader_init(struct tar_reader *r, struct bundle_tar *t, const char *
 	memset(r, 0, sizeof(*r));
 	r->t = t;
 	r->origin = origin;
+	r->next_patch = 1;
 }
 
 static int is_zero(const unsigned char *p, size_t n)
@@ -274,12 +276,63 @@ static int entry_error(struct tar_reader *r, const char *name, const char *fmt, 
 	return rc;
 }
 
+/* A text field: the string, then only NULs to the end of the field. */
+static int field_clean(const unsigned char *f, size_t width)
+{
+	size_t n = strnlen((const char *)f, width);
+
+	return is_zero(f + n, width - n);
+}
+
+/* A text field holding exactly s (NUL-padded). */
+static int field_is(const unsigned char *f, size_t width, const char *s)
+{
+	size_t n = strlen(s);
+
+	return n <= width && !memcmp(f, s, n) && is_zero(f + n, width - n);
+}
+
+/*
+ * FORMAT.md's header rules beyond the name and type: POSIX ustar magic
+ * and version (not GNU's), mode 0644 (a directory: no set-id or sticky
+ * bits), owner root/root (0/0), no link name, no device numbers, an
+ * empty prefix and zero padding.  Why not, or NULL.
+ */
+static const char *header_not_strict(const unsigned char *h, int is_dir)
+{
+	uint64_t mode, uid, gid, dev;
+
+	if (!memcmp(h + 257, "ustar  \0", 8))
+		return "a GNU tar header (magic 'ustar  '); a bundle is POSIX ustar";
+	if (memcmp(h + 257, "ustar\0" "00", 8))
+		return "not a POSIX ustar header (magic 'ustar\\0', version '00')";
+	if (!field_clean(h, 100))
+		return "bytes after the NUL that ends the name";
+	if (!is_zero(h + 345, 155))
+		return "uses the ustar prefix field; a bundle's names fit the name field";
+	if (!is_zero(h + 500, 12))
+		return "non-zero bytes in the header's padding";
+	if (!is_zero(h + 157, 100))
+		return "has a link name; a bundle holds regular files only";
+	if (get_octal(h + 100, 8, &mode) || get_octal(h + 108, 8, &uid) ||
+	    get_octal(h + 116, 8, &gid))
+		return "malformed numeric field (mode or owner)";
+	if (is_dir ? (mode & ~(uint64_t)0777) != 0 : mode != 0644)
+		return is_dir ? "a directory with set-id or sticky bits" :
+			"mode is not 0644 (a bundle's files are plain 0644, no set-id bits)";
+	if (uid || gid || !field_is(h + 265, 32, "root") || !field_is(h + 297, 32, "root"))
+		return "not owned by root/root (uid and gid 0)";
+	if ((h[329] && (get_octal(h + 329, 8, &dev) || dev)) ||
+	    (h[337] && (get_octal(h + 337, 8, &dev) || dev)))
+		return "has device numbers";
+	return NULL;
+}
+
 static int take_header(struct tar_reader *r)
 {
 	const unsigned char *h = r->block;
 	char name[100 + 1 + 155 + 1], nm[101], prefix[156];
 	unsigned sum = 0, stored;
-	int ssum = 0;
 	uint64_t size, v;
 	unsigned char type = h[156];
 	const char *why, *what;
@@ -298,12 +351,13 @@ static int take_header(struct tar_reader *r)
 		unsigned char c = (i >= 148 && i < 156) ? ' ' : h[i];
 
 		sum += c;
-		ssum += (signed char)c;
 	}
-	if (stored != sum && (int)stored != ssum)
+	/* POSIX: the unsigned sum (some old tars used signed bytes; not here). */
+	if (stored != sum)
 		return entry_error(r, nm, "header checksum mismatch (not a tar, or corrupt)");
 	if (memcmp(h + 257, "ustar\0" "00", 8) && memcmp(h + 257, "ustar  \0", 8))
 		return entry_error(r, nm, "not a ustar header");
+	/* Shown as the other readers would see it: prefix/name. */
 	if (prefix[0]) {
 		if (snprintf(name, sizeof(name), "%s/%s", prefix, nm) >= (int)sizeof(name))
 			BUG("tar name buffer");
@@ -321,9 +375,14 @@ static int take_header(struct tar_reader *r)
 	if (what)
 		return entry_error(r, name, "is %s; a bundle holds regular files only", what);
 	is_dir = type == '5';
-	if (!is_dir && type != '0' && type != '\0')
+	if (type == '\0')
+		return entry_error(r, name, "has the pre-POSIX entry type NUL; a bundle's files "
+				   "are type '0'");
+	if (!is_dir && type != '0')
 		return entry_error(r, name, "has unknown entry type '%c'; a bundle holds "
 				   "regular files only", isprint(type) ? type : '?');
+	if ((why = header_not_strict(h, is_dir)))
+		return entry_error(r, name, "%s", why);
 	n = strlen(name);
 	if (is_dir && n > 1 && name[n - 1] == '/')
 		name[--n] = '\0';
@@ -344,6 +403,9 @@ static int take_header(struct tar_reader *r)
 			return entry_error(r, name, "duplicate name");
 		if (size)
 			return entry_error(r, name, "a directory with data");
+		if (r->entries != 3)
+			return entry_error(r, name, "out of order: the directory patches/ may only "
+					   "come right after manifest.json and manifest.json.asc");
 		r->saw_patches_dir = 1;
 		r->cur = NULL;
 		r->left = r->blocks_left = 0;
@@ -370,6 +432,21 @@ static int take_header(struct tar_reader *r)
 	if (r->declared > BUNDLE_MAX_EXPANDED)
 		return entry_error(r, name, "the files add up to more than %llu MiB",
 				   (unsigned long long)(BUNDLE_MAX_EXPANDED >> 20));
+	/* The order is fixed: manifest.json, manifest.json.asc, patches 0001, 0002, ... */
+	if (r->entries == 1 && strcmp(name, "manifest.json"))
+		return entry_error(r, name, "out of order: the first entry must be manifest.json");
+	if (r->entries == 2 && strcmp(name, "manifest.json.asc"))
+		return entry_error(r, name, "out of order: the second entry must be "
+				   "manifest.json.asc");
+	if (r->entries > 2) {
+		unsigned num = (unsigned)strtoul(name + 8, NULL, 10);
+
+		if (!starts_with(name, "patches/") || num != r->next_patch)
+			return entry_error(r, name, "out of order: patch %04u comes next (the tar "
+					   "holds manifest.json, manifest.json.asc, then "
+					   "patches/0001-..., 0002-..., in order)", r->next_patch);
+		r->next_patch++;
+	}
 	ALLOC_GROW(r->t->v, r->t->nr + 1, r->t->alloc);
 	r->cur = &r->t->v[r->t->nr++];
 	r->cur->name = xstrdup(name);

@@ -11,6 +11,7 @@
  * known to be a member's.
  */
 #include "compat.h"
+#include "apply.h"
 #include "bundle.h"
 #include "fs.h"
 #include "usage.h"
@@ -197,6 +198,51 @@ int bundle_read(struct bundle *b, const char *path, struct gpg_ctx *user_gpg)
 
 /* ---- verifying ----------------------------------------------------------- */
 
+/* The mail headers bundle apply takes each commit's author and message from. */
+static int patch_headers_ok(const char *origin, const char *text, size_t len)
+{
+	size_t pos = 0, n;
+	const char *line;
+	int from = 0, subject = 0, lineno = 0;
+
+	while (next_line(text, len, &pos, &line, &n)) {
+		lineno++;
+		if (n && line[n - 1] == '\r')
+			n--;
+		if (!n)
+			break;
+		if (n > 6 && !strncasecmp(line, "From: ", 6) && memchr(line, '@', n))
+			from = 1;
+		else if (n > 9 && !strncasecmp(line, "Subject: ", 9))
+			subject = 1;
+	}
+	if (!from || !subject)
+		return error_input("%s:%d: no From: (with an address) and Subject: header before "
+				   "the first blank line; a bundle's patches are git format-patch "
+				   "mails", origin, lineno ? lineno : 1);
+	return 0;
+}
+
+int bundle_check_patches(const struct bundle *b)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; !rc && i < b->m.nr_files; i++) {
+		const struct bundle_entry *e = bundle_tar_find(&b->tar, b->m.files[i].name);
+		char *origin = xstrfmt("%s: %s", b->origin, b->m.files[i].name);
+
+		if (!e)
+			rc = error_input("%s: not in the bundle", origin);
+		if (!rc)
+			rc = apply_check_patch(origin, e->data.buf, e->data.len);
+		if (!rc)
+			rc = patch_headers_ok(origin, e->data.buf, e->data.len);
+		free(origin);
+	}
+	return rc;
+}
+
 int bundle_verify(struct bundle *b, struct bundle_members *bm)
 {
 	static const char armor[] = "-----BEGIN PGP SIGNATURE-----";
@@ -241,6 +287,10 @@ int bundle_verify(struct bundle *b, struct bundle_members *bm)
 		goto out;
 	}
 	rc = bundle_check_files(&b->m, &b->tar, b->origin);
+	if (rc)
+		goto out;
+	/* What bundle apply would refuse, verify refuses: the same check. */
+	rc = bundle_check_patches(b);
 	if (rc)
 		goto out;
 	memcpy(b->signer, s.primary_fpr, sizeof(b->signer));

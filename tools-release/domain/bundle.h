@@ -204,5 +204,13 @@ int bundle_read(struct bundle *b, const char *path, struct gpg_ctx *user_gpg);
  * manifest's producer (name and fingerprint), then every file's hash.
  */
 int bundle_verify(struct bundle *b, struct bundle_members *bm);
+/*
+ * Every patch of the manifest is one bundle apply would take:
+ * apply_check_patch() (a text diff whose paths stay inside the tree, no
+ * .git in any spelling, no binary, symlink or submodule) and the mail
+ * headers its commit is made from.  bundle_verify() calls it; -XS_INPUT
+ * naming "origin: patches/NNNN-NAME.patch:LINE".
+ */
+int bundle_check_patches(const struct bundle *b);
 
 #endif

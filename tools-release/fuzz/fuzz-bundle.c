@@ -1,5 +1,6 @@
 /* A backport bundle as it arrives: the gzip, the strict tar reader, the
- * manifest and the files against it (bundle_parse(), no gpg involved). */
+ * manifest, the files against it and the patches as apply would check
+ * them (bundle_parse(), bundle_check_patches(); no gpg involved). */
 #include "fuzz.h"
 #include "bundle.h"
 
@@ -30,7 +31,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		bundle_init(&b);
 		strbuf_add(&b.raw, data, size);
 		b.origin = xstrdup("fuzz.tar.gz");
-		bundle_parse(&b, NULL);
+		/* What bundle_verify() does after the signature. */
+		if (!bundle_parse(&b, NULL) &&
+		    !bundle_manifest_parse(&b.m, b.manifest->data.buf, b.manifest->data.len,
+					   "manifest.json") &&
+		    !bundle_check_files(&b.m, &b.tar, b.origin))
+			bundle_check_patches(&b);
 		bundle_release(&b);
 		return 0;
 	}

@@ -217,6 +217,16 @@ if [ -f "$B/from-dir.tar.gz" ]; then
 	{ printf '\000'; gzip -dc "$B/from-dir.tar.gz"; } >"$C/bundle/tar"
 	{ printf '\001'; cat "$B/from-dir.tar.gz"; } >"$C/bundle/tgz"
 	{ printf '\002'; cat "$B/r1.tar.gz"; } >"$C/bundle/parse"
+	# what the strict reader refuses (tests/bad/mkbundle.py), to start near it
+	for m in tar-prefix tar-name-junk tar-gnu-magic tar-out-of-order patch-dotgit-nested \
+		 nul-subject comment; do
+		python3 "$TOOLS/tests/bad/mkbundle.py" "$m" "$tmp/$m.tar.gz"
+		{ printf '\002'; cat "$tmp/$m.tar.gz"; } >"$C/bundle/$m"
+	done
+	for m in nul-subject comment duplicate-key control-subject; do
+		python3 "$TOOLS/tests/bad/mkbundle.py" "$m" "$tmp/$m.tar.gz"
+		tar -xzOf "$tmp/$m.tar.gz" manifest.json >"$C/bundle-manifest/$m"
+	done
 	cp "$B/manifest.json" "$C/bundle-manifest/r1"
 	tar -xzOf "$B/from-dir.tar.gz" manifest.json >"$C/bundle-manifest/from-dir"
 	cp "$B/pmaint/backports/seen.json" "$C/bundle-seen/producer"

@@ -674,10 +674,14 @@ int gpg_decrypt_limited(struct gpg_ctx *g, const void *data, size_t len,
 	r.c.in = CHILD_IN_BUF;
 	r.c.in_buf = data;
 	r.c.in_len = len;
-	if (max)
+	if (max) {
+		/* Past max, run_child() stops reading and kills gpg (and a
+		 * wrapper's whole group): a bomb costs the limit, not its size. */
 		r.c.max_output = max + 1;
+		r.c.new_pgroup = 1;
+	}
 	rc = run_finish(&r);
-	if (rc >= 0 && max && r.c.out_buf.len > max) {
+	if (rc >= 0 && max && (r.c.output_limited || r.c.out_buf.len > max)) {
 		rc = error_input("%s: decrypts to more than %zu bytes; refusing it", origin, max);
 	} else if (rc >= 0) {
 		struct strbuf args = STRBUF_INIT, keys = STRBUF_INIT;

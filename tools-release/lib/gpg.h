@@ -97,8 +97,8 @@ int gpg_encrypt(struct gpg_ctx *g, const struct strvec *recipients,
 /* Decrypt; -XS_INPUT with a clear reason when it is not for us. */
 int gpg_decrypt(struct gpg_ctx *g, const void *data, size_t len,
 		struct strbuf *out, const char *origin);
-/* The same, refusing (-XS_INPUT) a plaintext over max bytes; gpg's output
- * beyond that is drained, never kept (a compressed-packet bomb). */
+/* The same, refusing (-XS_INPUT) a plaintext over max bytes; at max+1
+ * bytes gpg is killed and nothing more is read (a compressed-packet bomb). */
 int gpg_decrypt_limited(struct gpg_ctx *g, const void *data, size_t len,
 			struct strbuf *out, const char *origin, size_t max);
 

@@ -156,7 +156,7 @@ static int cb_map_key(void *ctx, const unsigned char *key, size_t len)
 	if (!strict_text(c, key, len, "key"))
 		return 0;
 	if (memchr(key, '\0', len))
-		return strict_fail(c, yajl_get_bytes_consumed(c->h), "a NUL character in a key");
+		return strict_fail(c, yajl_get_bytes_consumed(c->h), "a key holds a NUL character (\\u0000)");
 	if (!c->depth || !c->lv[c->depth - 1].is_map)
 		return 1;
 	l = &c->lv[c->depth - 1];
@@ -169,7 +169,13 @@ static int cb_map_key(void *ctx, const unsigned char *key, size_t len)
 
 static int cb_string(void *ctx, const unsigned char *s, size_t len)
 {
-	return strict_text(ctx, s, len, "string");
+	struct strict_ctx *c = ctx;
+
+	/* \u0000 would cut the string we see short of what other readers see. */
+	if (memchr(s, '\0', len))
+		return strict_fail(c, yajl_get_bytes_consumed(c->h),
+				   "a string holds a NUL character (\\u0000)");
+	return strict_text(c, s, len, "string");
 }
 
 static const yajl_callbacks strict_callbacks = {

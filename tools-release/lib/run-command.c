@@ -389,9 +389,26 @@ int run_child(struct child_process *c)
 						err_r = -1;
 					continue;
 				}
+				if (c->max_output && fd == out_r &&
+				    sb->len + (size_t)n > c->max_output) {
+					/* Past the limit: read nothing more, stop the child. */
+					strbuf_add(sb, buf, c->max_output - sb->len);
+					c->output_limited = 1;
+					kill_child(c);
+					break;
+				}
 				if (!c->max_output || sb->len < c->max_output)
 					strbuf_add(sb, buf, (size_t)n);
 			}
+		}
+		if (c->output_limited) {
+			if (in_w >= 0)
+				close(in_w);
+			if (out_r >= 0)
+				close(out_r);
+			if (err_r >= 0)
+				close(err_r);
+			in_w = out_r = err_r = -1;
 		}
 	}
 	sigaction(SIGPIPE, &old, NULL);

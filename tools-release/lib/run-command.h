@@ -55,13 +55,19 @@ struct child_process {
 	/* Kill the child (and its process group) after this long; 0: never. */
 	long timeout_ms;
 	unsigned new_pgroup:1;	/* put the child in its own process group */
-	/* Stop collecting output beyond this many bytes (0: no limit). */
+	/*
+	 * At most this many bytes of stdout (0: no limit).  When the child
+	 * writes more, run_child() stops reading and kills it (its process
+	 * group with new_pgroup) at once: a decompression bomb costs no more
+	 * than the limit.  stderr is cut at the same size, without a kill.
+	 */
 	size_t max_output;
 
 	/* Results. */
 	struct strbuf out_buf;	/* captured stdout */
 	struct strbuf err_buf;	/* captured stderr */
 	int timed_out;
+	int output_limited;	/* killed at max_output */
 	int exec_errno;		/* non-zero when the program could not be run */
 	pid_t pid;
 	int in_pipe;		/* CHILD_IN_PIPE: our write end, or -1 */

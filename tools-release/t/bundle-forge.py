@@ -11,6 +11,12 @@ each attack breaks exactly one rule:
   badjson unknownfield formatv2          manifest attacks (signed by --key)
   hashmismatch othersig                  a patch or the signature swapped
   extension                              a valid bundle with an "x-" field
+  prefix namejunk gnumagic setuid        lenient-reader attacks: a name split
+  outoforder ascfirst                    with the ustar prefix, NUL then junk
+                                         in a name, GNU magic, mode 04777,
+                                         entries out of FORMAT.md's order
+  comment dupkey nulsubject nulref       manifest text: a comment, a key twice,
+  ctlkey c1subject                       a NUL hiding text, control characters
 
 usage: bundle-forge.py OUT --home H --key FPR --producer NAME --base-commit OID
            --patch FILE:ROLE:XSA[:UPSTREAM]... [--xsa N]... [--cve C]...
@@ -30,7 +36,8 @@ import zlib
 BLOCK = 512
 
 
-def header(name, size=0, typeflag=b"0", linkname="", prefix=""):
+def header(name, size=0, typeflag=b"0", linkname="", prefix="", mode=0o644,
+           magic=b"ustar\x0000", raw_name=None):
     h = bytearray(BLOCK)
 
     def put(off, width, value):
@@ -39,15 +46,15 @@ def header(name, size=0, typeflag=b"0", linkname="", prefix=""):
     def octal(off, width, v):
         put(off, width, b"%0*o\0" % (width - 1, v))
 
-    put(0, 100, name.encode())
-    octal(100, 8, 0o644)
+    put(0, 100, raw_name if raw_name is not None else name.encode())
+    octal(100, 8, mode)
     octal(108, 8, 0)
     octal(116, 8, 0)
     octal(124, 12, size)
     octal(136, 12, 0)
     put(156, 1, typeflag)
     put(157, 100, linkname.encode())
-    put(257, 8, b"ustar\x0000")
+    put(257, 8, magic)
     put(265, 32, b"root")
     put(297, 32, b"root")
     octal(329, 8, 0)
@@ -58,9 +65,9 @@ def header(name, size=0, typeflag=b"0", linkname="", prefix=""):
     return bytes(h)
 
 
-def entry(name, data=b"", typeflag=b"0", linkname=""):
+def entry(name, data=b"", typeflag=b"0", linkname="", **kw):
     pad = (-len(data)) % BLOCK
-    return header(name, len(data), typeflag, linkname) + data + b"\0" * pad
+    return header(name, len(data), typeflag, linkname, **kw) + data + b"\0" * pad
 
 
 def end_of_archive(body):
@@ -170,22 +177,52 @@ def main():
         manifest["x-note"] = {"tested-on": "a laptop"}
     if a.attack == "formatv2":
         manifest["format_version"] = 2
+    if a.attack == "ctlkey":
+        manifest["x-\x1b[2J"] = "cleared"
+    if a.attack == "c1subject":
+        manifest["files"][0]["subject"] += "\x9b" + "31m red"
     text = (json.dumps(manifest, indent=2) + "\n").encode()
     if a.attack == "badjson":
         text = text.replace(b'"revision":', b'"revision"', 1)
+    if a.attack == "comment":
+        text = text.replace(b"{\n", b"{\n  /* a comment is not JSON */\n", 1)
+    if a.attack == "dupkey":
+        text = text.replace(b"{\n", b'{\n  "embargo_until": null,\n', 1)
+    if a.attack == "nulsubject":
+        text = re.sub(rb'("subject": "[^"]*)"', rb'\1\\u0000 and a part only some readers see"',
+                      text, count=1)
+    if a.attack == "nulref":
+        text = text.replace(b'"ref": "' + a.base_ref.encode(),
+                            b'"ref": "' + a.base_ref.encode() + b"\\u0000../../hidden", 1)
     sig_home, sig_key = a.sign_home or a.home, a.sign_key or a.key
     sig = sign(sig_home, sig_key, text)
     if a.attack == "othersig":
         other = dict(manifest, revision=manifest["revision"] + 1)
         sig = sign(sig_home, sig_key, (json.dumps(other, indent=2) + "\n").encode())
 
-    body = entry("manifest.json", text) + entry("manifest.json.asc", sig)
+    kw = {"magic": b"ustar  \0"} if a.attack == "gnumagic" else {}
+    if a.attack == "namejunk":
+        mjson = entry("manifest.json", text, raw_name=b"manifest.json\0../../hidden", **kw)
+    else:
+        mjson = entry("manifest.json", text, **kw)
+    masc = entry("manifest.json.asc", sig, **kw)
+    body = masc + mjson if a.attack == "ascfirst" else mjson + masc
     first = patches[0]["name"]
+    pbodies = []
     for i, p in enumerate(patches):
         data = p["data"]
         if a.attack == "hashmismatch" and i == len(patches) - 1:
             data = data.replace(b"return -EINVAL;", b"return 0;      ", 1)
-        body += entry(p["name"], data)
+        pkw = dict(kw)
+        name = p["name"]
+        if a.attack == "prefix" and i == 0:
+            pkw["prefix"], name = name.split("/", 1)
+        if a.attack == "setuid" and i == 0:
+            pkw["mode"] = 0o4777
+        pbodies.append(entry(name, data, **pkw))
+    if a.attack == "outoforder":
+        pbodies.reverse()
+    body += b"".join(pbodies)
     extra = {
         "absolute": lambda: entry("/tmp/xenstable-owned.patch", b"owned\n"),
         "dotdot": lambda: entry("patches/../../owned.patch", b"owned\n"),

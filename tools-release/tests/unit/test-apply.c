@@ -64,6 +64,51 @@ TEST(safety)
 		    "@@ -0,0 +1 @@\n+../../../etc\n") == -XS_INPUT);
 	CHECK(check("diff --git a/x b/y\nrename from x\nrename to ../y\n") == -XS_INPUT);
 	CHECK(check("diff --git a/x b/x\n--- a/.git/config\n+++ b/.git/config\n@@ -1 +1 @@\n-a\n+b\n") == -XS_INPUT);
+	{
+		/* .git at any depth, in any case, as filesystems would normalise it,
+		 * on every line git takes a name from. */
+		static const char *const gitdirs[] = {
+			".GIT/config", "hypervisor/.git/config", ".git./config", ".git /config",
+			"foo/.Git/hooks/x", "GIT~1/config", ".git::$INDEX_ALLOCATION/config",
+			"a/.../b", "x/. ./y", "caf\xc3\xa9.c", "ctl\x01.c", ".git",
+		};
+		size_t i;
+
+		for (i = 0; i < ARRAY_SIZE(gitdirs); i++) {
+			struct strbuf p = STRBUF_INIT;
+
+			strbuf_addf(&p, "diff --git a/x b/x\n--- a/x\n+++ b/%s\n@@ -1 +1 @@\n-a\n+b\n",
+				    gitdirs[i]);
+			CHECK_INT(check(p.buf), -XS_INPUT);
+			strbuf_reset(&p);
+			strbuf_addf(&p, "diff --git a/x b/x\n--- a/%s\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n",
+				    gitdirs[i]);
+			CHECK_INT(check(p.buf), -XS_INPUT);
+			strbuf_reset(&p);
+			strbuf_addf(&p, "diff --git a/x b/%s\nnew file mode 100644\n", gitdirs[i]);
+			CHECK_INT(check(p.buf), -XS_INPUT);
+			strbuf_reset(&p);
+			strbuf_addf(&p, "diff --git a/x b/y\nsimilarity index 100%%\nrename from x\n"
+				    "rename to %s\n", gitdirs[i]);
+			CHECK_INT(check(p.buf), -XS_INPUT);
+			strbuf_reset(&p);
+			strbuf_addf(&p, "diff --git a/x b/y\nsimilarity index 100%%\ncopy from %s\n"
+				    "copy to y\n", gitdirs[i]);
+			CHECK_INT(check(p.buf), -XS_INPUT);
+			strbuf_release(&p);
+		}
+		/* Only on the diff line: git uses it when there is no ---/+++. */
+		CHECK_INT(check("diff --git a/../outside b/../outside\nnew file mode 100644\n"
+				"--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n"), -XS_INPUT);
+		CHECK_INT(check("diff --git a/x b/y\nrename from x\nrename to \"y\"\n"), -XS_INPUT);
+		/* Names that only look alike are fine. */
+		CHECK_INT(check("diff --git a/.github/x b/.github/x\n--- a/.github/x\n"
+				"+++ b/.github/x\n@@ -1 +1 @@\n-a\n+b\n"), 0);
+		CHECK_INT(check("diff --git a/a.git/x b/a.git/x\n--- a/a.git/x\n"
+				"+++ b/a.git/x\n@@ -1 +1 @@\n-a\n+b\n"), 0);
+		CHECK_INT(check("diff --git a/.gitignore b/.gitignore\n--- a/.gitignore\n"
+				"+++ b/.gitignore\n@@ -1 +1 @@\n-a\n+b\n"), 0);
+	}
 	/* A hunk claiming more lines than it has is truncated. */
 	CHECK(check("--- a/x\n+++ b/x\n@@ -1,3 +1,3 @@\n a\n-b\n") == -XS_INPUT);
 	/* A "--- " line in the message is not a file header. */

@@ -20,6 +20,9 @@ struct hdr {
 	const char *prefix;
 	const char *magic;	/* 8 bytes, default POSIX "ustar\0" "00" */
 	int bad_sum;
+	unsigned mode;		/* 0: 0644 */
+	const char *owner;	/* user and group name; NULL: "root" */
+	const char *junk;	/* bytes after the NUL that ends the name */
 };
 
 static void oct(unsigned char *f, size_t w, uint64_t v)
@@ -39,13 +42,17 @@ static void add_header(struct strbuf *t, const struct hdr *h)
 
 	memset(b, 0, sizeof(b));
 	memcpy(b, h->name, strlen(h->name) > 100 ? 100 : strlen(h->name));
-	oct(b + 100, 8, 0644);
+	if (h->junk)
+		memcpy(b + strlen(h->name) + 1, h->junk, strlen(h->junk));
+	oct(b + 100, 8, h->mode ? h->mode : 0644);
 	oct(b + 108, 8, 0);
 	oct(b + 116, 8, 0);
 	oct(b + 124, 12, h->size);
 	oct(b + 136, 12, 0);
 	b[156] = (unsigned char)h->type;
 	memcpy(b + 257, h->magic ? h->magic : "ustar\0" "00", 8);
+	memcpy(b + 265, h->owner ? h->owner : "root", strlen(h->owner ? h->owner : "root"));
+	memcpy(b + 297, h->owner ? h->owner : "root", strlen(h->owner ? h->owner : "root"));
 	if (h->prefix)
 		memcpy(b + 345, h->prefix, strlen(h->prefix));
 	memset(b + 148, ' ', 8);
@@ -58,7 +65,7 @@ static void add_header(struct strbuf *t, const struct hdr *h)
 
 static void add_file(struct strbuf *t, const char *name, const char *data)
 {
-	struct hdr h = { name, '0', strlen(data), NULL, NULL, 0 };
+	struct hdr h = { name, '0', strlen(data), NULL, NULL, 0, 0, NULL, NULL };
 
 	add_header(t, &h);
 	strbuf_add(t, data, strlen(data));
@@ -113,7 +120,7 @@ TEST(reader_accepts)
 	struct strbuf t = STRBUF_INIT;
 	struct bundle_tar bt;
 	const struct bundle_entry *e;
-	struct hdr dir = { "patches/", '5', 0, NULL, NULL, 0 };
+	struct hdr dir = { "patches/", '5', 0, NULL, NULL, 0, 0755, NULL, NULL };
 
 	add_base(&t);
 	add_header(&t, &dir);
@@ -135,7 +142,7 @@ TEST(reader_refuses_entry_types)
 	size_t i;
 
 	for (i = 0; i < sizeof(types); i++) {
-		struct hdr h = { "patches/0002-x.patch", types[i], 0, NULL, NULL, 0 };
+		struct hdr h = { "patches/0001-x.patch", types[i], 0, NULL, NULL, 0, 0, NULL, NULL };
 
 		CHECK_INT(parse_with(&h, NULL), -XS_INPUT);
 	}
@@ -153,18 +160,18 @@ TEST(reader_refuses_names)
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
-		struct hdr h = { bad[i], '0', 2, NULL, NULL, 0 };
+		struct hdr h = { bad[i], '0', 2, NULL, NULL, 0, 0, NULL, NULL };
 
 		CHECK_INT(parse_with(&h, "x\n"), -XS_INPUT);
 	}
 	{
 		/* The prefix field counts: "../" hidden there is caught. */
-		struct hdr h = { "0002-x.patch", '0', 2, "patches/..", NULL, 0 };
+		struct hdr h = { "0001-x.patch", '0', 2, "patches/..", NULL, 0, 0, NULL, NULL };
 
 		CHECK_INT(parse_with(&h, "x\n"), -XS_INPUT);
 	}
 	{
-		struct hdr h = { "outside.txt", '5', 0, NULL, NULL, 0 };
+		struct hdr h = { "outside.txt", '5', 0, NULL, NULL, 0, 0, NULL, NULL };
 
 		CHECK_INT(parse_with(&h, NULL), -XS_INPUT);
 	}
@@ -196,15 +203,38 @@ TEST(reader_refuses_duplicates)
 TEST(reader_refuses_structure)
 {
 	struct strbuf t = STRBUF_INIT;
-	struct hdr h = { "patches/0002-x.patch", '0', 2, NULL, NULL, 1 };
+	struct hdr h = { "patches/0001-x.patch", '0', 2, NULL, NULL, 1, 0, NULL, NULL };
 
 	CHECK_INT(parse_with(&h, "x\n"), -XS_INPUT);		/* bad checksum */
 	h.bad_sum = 0;
 	h.magic = "\0\0\0\0\0\0\0\0";
 	CHECK_INT(parse_with(&h, "x\n"), -XS_INPUT);		/* v7, no magic */
-	h.magic = "ustar  ";					/* GNU magic: fine */
-	CHECK_INT(parse_with(&h, "x\n"), 0);
 	h.magic = NULL;
+	CHECK_INT(parse_with(&h, "x\n"), 0);			/* the header as FORMAT.md has it */
+	h.magic = "ustar  ";					/* GNU magic */
+	CHECK_INT(parse_with(&h, "x\n"), -XS_INPUT);
+	h.magic = "ustar\0" "0 ";				/* another version */
+	CHECK_INT(parse_with(&h, "x\n"), -XS_INPUT);
+	h.magic = NULL;
+	h.junk = "hidden";					/* NUL, then junk, in the name */
+	CHECK_INT(parse_with(&h, "x\n"), -XS_INPUT);
+	h.junk = NULL;
+	h.mode = 04777;						/* set-id bits */
+	CHECK_INT(parse_with(&h, "x\n"), -XS_INPUT);
+	h.mode = 0664;						/* not 0644 */
+	CHECK_INT(parse_with(&h, "x\n"), -XS_INPUT);
+	h.mode = 0;
+	h.owner = "user";					/* not root/root */
+	CHECK_INT(parse_with(&h, "x\n"), -XS_INPUT);
+	h.owner = NULL;
+	h.type = '\0';						/* pre-POSIX regular file */
+	CHECK_INT(parse_with(&h, "x\n"), -XS_INPUT);
+	h.type = '0';
+	h.name = "0001-x.patch";					/* a clean name, split with the prefix */
+	h.prefix = "patches";
+	CHECK_INT(parse_with(&h, "x\n"), -XS_INPUT);
+	h.name = "patches/0001-x.patch";
+	h.prefix = NULL;
 	h.size = BUNDLE_MAX_ENTRY + 1;				/* over 16 MiB: at the header */
 	CHECK_INT(parse_with(&h, NULL), -XS_INPUT);
 
@@ -224,9 +254,58 @@ TEST(reader_refuses_structure)
 	CHECK_INT(parse(&t), -XS_INPUT);			/* no signature */
 	strbuf_reset(&t);
 	add_base(&t);
-	add_header(&t, &(struct hdr){ "patches/0001-x.patch", '0', 600, NULL, NULL, 0 });
+	add_header(&t, &(struct hdr){ "patches/0001-x.patch", '0', 600, NULL, NULL, 0, 0, NULL,
+				       NULL });
 	strbuf_addchars(&t, 'a', 512);
 	CHECK_INT(parse(&t), -XS_INPUT);			/* data truncated */
+	strbuf_release(&t);
+}
+
+TEST(reader_refuses_order)
+{
+	struct strbuf t = STRBUF_INIT;
+	struct hdr dir = { "patches/", '5', 0, NULL, NULL, 0, 0755, NULL, NULL };
+
+	add_base(&t);
+	add_file(&t, "patches/0001-a.patch", "a\n");
+	add_file(&t, "patches/0002-b.patch", "b\n");
+	end_tar(&t);
+	CHECK_INT(parse(&t), 0);				/* in order */
+	strbuf_reset(&t);
+	add_file(&t, "manifest.json.asc", "-----BEGIN PGP SIGNATURE-----\n");
+	add_file(&t, "manifest.json", "{}\n");
+	end_tar(&t);
+	CHECK_INT(parse(&t), -XS_INPUT);			/* signature first */
+	strbuf_reset(&t);
+	add_base(&t);
+	add_file(&t, "patches/0002-b.patch", "b\n");
+	add_file(&t, "patches/0001-a.patch", "a\n");
+	end_tar(&t);
+	CHECK_INT(parse(&t), -XS_INPUT);			/* patches swapped */
+	strbuf_reset(&t);
+	add_base(&t);
+	add_file(&t, "patches/0001-a.patch", "a\n");
+	add_file(&t, "patches/0003-c.patch", "c\n");
+	end_tar(&t);
+	CHECK_INT(parse(&t), -XS_INPUT);			/* a gap */
+	strbuf_reset(&t);
+	add_file(&t, "manifest.json", "{}\n");
+	add_file(&t, "patches/0001-a.patch", "a\n");
+	add_file(&t, "manifest.json.asc", "-----BEGIN PGP SIGNATURE-----\n");
+	end_tar(&t);
+	CHECK_INT(parse(&t), -XS_INPUT);			/* a patch before the signature */
+	strbuf_reset(&t);
+	add_base(&t);
+	add_file(&t, "patches/0001-a.patch", "a\n");
+	add_header(&t, &dir);
+	end_tar(&t);
+	CHECK_INT(parse(&t), -XS_INPUT);			/* the directory after a patch */
+	strbuf_reset(&t);
+	add_base(&t);
+	dir.mode = 04755;
+	add_header(&t, &dir);
+	end_tar(&t);
+	CHECK_INT(parse(&t), -XS_INPUT);			/* a set-id directory */
 	strbuf_release(&t);
 }
 
@@ -498,6 +577,7 @@ int main(void)
 	RUN(reader_refuses_entry_types);
 	RUN(reader_refuses_names);
 	RUN(reader_refuses_duplicates);
+	RUN(reader_refuses_order);
 	RUN(reader_refuses_structure);
 	RUN(writer_deterministic_and_readable);
 	RUN(patch_names);

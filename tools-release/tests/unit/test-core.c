@@ -200,6 +200,29 @@ TEST(json)
 	json_free(v);
 	CHECK(json_parse("{\"a\":", 5, "cut.json", &v) == -XS_INPUT);
 	{
+		/* Strict: no comments, no key twice, no NUL inside a string. */
+		static const char *const bad[] = {
+			"{\"a\":1,\"a\":2}",
+			"{\"a\":1 /* c */}",
+			"// c\n{\"a\":1}",
+			"{\"s\":\"x\\u0000y\"}",
+			"{\"k\\u0000\":1}",
+			"[{\"a\":{\"b\":1,\"c\":2,\"b\":3}}]",
+			"{\"a\":1}x",
+			"{\"a\":1}{\"b\":2}",
+		};
+		size_t i;
+
+		for (i = 0; i < ARRAY_SIZE(bad); i++) {
+			v = NULL;
+			CHECK_INT(json_parse(bad[i], strlen(bad[i]), "bad.json", &v), -XS_INPUT);
+			CHECK(v == NULL);
+		}
+		CHECK(!json_parse("[{\"a\":{\"b\":1}},{\"a\":{\"b\":2}},\"\\u00e9\"]", 38,
+				  "ok.json", &v));
+		json_free(v);
+	}
+	{
 		struct strbuf deep = STRBUF_INIT;
 
 		strbuf_addchars(&deep, '[', 100);
@@ -312,6 +335,30 @@ TEST(run_command)
 	c.timeout_ms = 100;
 	rc = run_child(&c);
 	CHECK(c.timed_out && rc == 128 + 9);
+	child_release(&c);
+
+	/*
+	 * Past max_output the child is killed, its whole group with
+	 * new_pgroup (a wrapper's pipeline too), and nothing more is read:
+	 * "yes" would write forever, so this returns only because of it.
+	 */
+	child_init(&c);
+	strvec_pushl(&c.args, "sh", "-c", "yes | cat; echo never >&2", NULL);
+	c.max_output = 1 << 20;
+	c.new_pgroup = 1;
+	rc = run_child(&c);
+	CHECK_INT(rc, 128 + 9);
+	CHECK(c.output_limited);
+	CHECK_INT(c.out_buf.len, 1 << 20);
+	CHECK(!strstr(c.err_buf.buf, "never"));
+	child_release(&c);
+	/* Under the limit nothing happens. */
+	child_init(&c);
+	strvec_pushl(&c.args, "sh", "-c", "echo small", NULL);
+	c.max_output = 1 << 20;
+	CHECK_INT(run_child(&c), 0);
+	CHECK(!c.output_limited);
+	CHECK_STR(c.out_buf.buf, "small\n");
 	child_release(&c);
 
 	child_init(&c);
