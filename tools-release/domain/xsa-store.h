@@ -40,6 +40,11 @@ struct xsa_version {
 	int64_t embargo_until;	/* stated by the advisory, 0 if none */
 	int64_t public_time;	/* known at import, 0 if not */
 	int public_release;
+	/* The security team's xsaNNN.meta read at intake (xsa-meta.h), or NULL:
+	 * meta.json's "xsa_meta"; stores made before it list it in files only. */
+	char *xsameta;
+	char xsameta_sha256[65];
+	int xsameta_listed;	/* in the sha256sum block (else --allow-unsigned) */
 };
 
 struct xsa_mark {
@@ -107,6 +112,9 @@ struct xsa_verified {
 	int64_t signed_at;
 	int64_t imported_at;
 	int64_t public_time;		/* 0 unknown */
+	const char *xsameta;		/* the xsaNNN.meta read, or NULL */
+	const char *xsameta_sha256;
+	int xsameta_listed;
 };
 void xsa_meta_write(const struct xsa_verified *v, struct strbuf *out);
 /* Parse a meta.json (path names it in errors). */
