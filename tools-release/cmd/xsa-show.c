@@ -206,6 +206,8 @@ static int show_json(const struct xsa_store *s, const struct xsa_record *r, size
 
 		rc = xsameta_load(s, v, &m);
 		meta_json(&w, &m, rc);
+		if (rc < 0 && !v->xsameta)
+			rc = 0;
 		xsameta_release(&m);
 	}
 	jw_obj_end(&w);
@@ -283,6 +285,9 @@ static int show_text(struct xs_ctx *ctx, const struct xsa_store *s, const struct
 		else if (rc < 0)
 			printf("\nRecipes: %s/%s cannot be used (see the error above)\n", v->dir,
 			       v->xsameta ? v->xsameta : "the .meta");
+		/* Stored before .meta files were read: shown when good, else left. */
+		if (rc < 0 && !v->xsameta)
+			rc = 0;
 		xsameta_release(&m);
 	}
 	if (r->nr_marks) {
