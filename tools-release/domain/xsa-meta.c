@@ -937,8 +937,9 @@ void xsameta_explain(const struct git_repo *src, const struct xa_plan *plan,
 			continue;
 		for (j = 0; j < at && plan->e[j].xsa != q->xsa; j++)
 			;
-		if (j < at)
-			continue;	/* it went in first, in this run */
+		/* Tried first in this run (or found in): not what is missing. */
+		if (j < at && (plan->e[j].outcome == XA_PENDING || plan->e[j].outcome == XA_ALREADY))
+			continue;
 		strbuf_addf(&sb, "xsa%d needs XSA-%d first (%s Prereqs); XSA-%d ", e->xsa, q->xsa,
 			    e->meta_file, q->xsa);
 		if (!q->stored)

@@ -206,6 +206,28 @@ test_expect_success '--allow-unsigned reads an unlisted one, and says so' '
 	test_grep "Recipes (xsa950.meta, NOT in the sha256sum block: read with --allow-unsigned)" out
 '
 
+test_expect_success 'a prerequisite still under embargo is named as such, never applied' '
+	git -C "$UPSTREAM" worktree add -q --detach "$TRASH/w20" stable-4.20 &&
+	BASE20=$(git -C "$UPSTREAM" rev-parse stable-4.20) &&
+	mkdir a960 a961 &&
+	commit_on w20 hypervisor/common/domain.c "1s| \*/| (960) */|" \
+		"hypervisor: mark domains for 960" 960 "$TRASH/a960/xsa960.patch" &&
+	commit_on w20 hypervisor/common/domain.c "1s|(960)|(960, 961)|" \
+		"hypervisor: mark domains for 961" 961 "$TRASH/a961/xsa961.patch" &&
+	meta 960 4.20 $BASE20 "" xsa960.patch >a960/xsa960.meta &&
+	meta 961 4.20 $BASE20 960 xsa961.patch >a961/xsa961.meta &&
+	XSA_EMBARGO="2026-12-15 12:00" advisory a960 960 "Xen 4.20.x" &&
+	advisory a961 961 "Xen 4.20.x" &&
+	xs xsa import a960 a961 &&
+	repo_state >before &&
+	test_expect_code 1 xs xsa apply 4.20 --date $D >out &&
+	repo_state >after && test_cmp before after &&
+	test_grep "XSA-960 *embargoed" out &&
+	test_grep "XSA-961 *conflict" out &&
+	test_grep "xsa961 needs XSA-960 first (xsa961.meta Prereqs); XSA-960 is embargoed on stable-4.20" out &&
+	test $(grep -n "XSA-960" out | head -1 | cut -d: -f1) -lt $(grep -n "XSA-961" out | head -1 | cut -d: -f1)
+'
+
 test_expect_success 'a stored .meta changed afterwards is refused where it is used' '
 	sed -i "s/921/922/" "$MAINT/xsa/920/v1/xsa920.meta" &&
 	test_expect_code 3 xs xsa show 920 >out 2>err &&
