@@ -164,6 +164,9 @@ static int only_keys(const struct mp *p, const struct jnode *o, const char *wher
 	return 0;
 }
 
+/* How messages name the whole file. */
+static const char top[] = "the .meta";
+
 /* The member key of object o, of type t (or null when null_ok; *out NULL then). */
 static int need(const struct mp *p, const struct jnode *o, const char *where, const char *key,
 		enum jn_type t, int null_ok, const struct jnode **out)
@@ -176,7 +179,8 @@ static int need(const struct mp *p, const struct jnode *o, const char *where, co
 	if (n->type == JN_NULL && null_ok)
 		return 0;
 	if (n->type != t)
-		return bad(p, n->line, "%s.%s must be %s, not %s", where, key, jnode_type_name(t),
+		return bad(p, n->line, "%s%s%s must be %s, not %s", where == top ? "" : where,
+			   where == top ? "" : ".", key, jnode_type_name(t),
 			   jnode_type_name(n->type));
 	*out = n;
 	return 0;
@@ -479,11 +483,11 @@ int xsameta_parse(struct xsameta *m, const char *text, size_t len, const char *o
 			 "found %s", jnode_type_name(root->type));
 		goto out;
 	}
-	if ((rc = only_keys(&p, root, "the .meta", keys)) ||
-	    (rc = need(&p, root, "the .meta", "XSA", JN_INT, 0, &x)) ||
-	    (rc = need(&p, root, "the .meta", "SupportedVersions", JN_ARRAY, 0, &sv)) ||
-	    (rc = need(&p, root, "the .meta", "Trees", JN_ARRAY, 0, &tr)) ||
-	    (rc = need(&p, root, "the .meta", "Recipes", JN_OBJECT, 0, &rec)))
+	if ((rc = only_keys(&p, root, top, keys)) ||
+	    (rc = need(&p, root, top, "XSA", JN_INT, 0, &x)) ||
+	    (rc = need(&p, root, top, "SupportedVersions", JN_ARRAY, 0, &sv)) ||
+	    (rc = need(&p, root, top, "Trees", JN_ARRAY, 0, &tr)) ||
+	    (rc = need(&p, root, top, "Recipes", JN_OBJECT, 0, &rec)))
 		goto out;
 	if (x->i < 1 || x->i > 99999) {
 		rc = bad(&p, x->line, "XSA %lld is not an XSA number", x->i);

@@ -261,7 +261,7 @@ TEST(meta_refused)
 {
 	static const struct { const char *from, *to, *msg; } bad[] = {
 		{ "\"XSA\": 490", "\"XSA\": 489", "a/xsa490.meta:2: XSA is 489, but the advisory is XSA-490" },
-		{ "\"XSA\": 490", "\"XSA\": \"490\"", ":2: the .meta.XSA must be a whole number, not a string" },
+		{ "\"XSA\": 490", "\"XSA\": \"490\"", ":2: XSA must be a whole number, not a string" },
 		{ "\"XSA\": 490,", "\"XSA\": 490, \"XSA\": 490,", ":2: key \"XSA\" appears twice" },
 		{ "\"Trees\"", "\"Tree\"", ":8: the .meta: unknown key \"Tree\"" },
 		{ "\"Prereqs\": [],", "\"Prereq\": [],", ":17: Recipes[\"master\"].Recipes[\"xen\"]: unknown key \"Prereq\"" },
@@ -291,6 +291,8 @@ TEST(meta_refused)
 		{ "\"xsa490.patch\"", "\"xsa490.patch?\"", "matches no file" },
 		{ "\"XSA\": 490", "\"XSA\": 490, \"Note\": \"\\u001b[31m\"", "unknown key \"Note\"" },
 		{ "\"Trees\": [\n    \"xen\"\n  ]", "\"Trees\": []", ":8: Trees is empty" },
+		{ "\"Trees\": [\n    \"xen\"\n  ]", "\"Trees\": null", ":8: Trees must be a list, not null" },
+		{ "  \"XSA\": 490,\n", "", ":1: the .meta has no XSA" },
 	};
 	size_t i;
 
