@@ -78,6 +78,8 @@ static void print_failure(const struct xa_plan *p, const struct xa_entry *e)
 	printf("\n");
 	if (c->reason)
 		printf("             git apply: %s\n", c->reason);
+	for (i = 0; i < e->meta_hints.nr; i++)
+		printf("             %s\n", e->meta_hints.v[i]);
 	if (e->stale[0])
 		printf("             the branch has version %d's patch (commit %s); version %d "
 		       "changed it\n", e->stale_version, short_oid(e->stale), e->version);

@@ -5,13 +5,17 @@
 #include "xsa.h"
 #include "../domain/branch.h"
 #include "../domain/xsa-status.h"
+#include "../domain/xsa-meta.h"
 #include "../domain/xsa-store.h"
+#include "../lib/fs.h"
+#include "../lib/git.h"
 #include "../lib/date.h"
 #include "../lib/escape.h"
 #include "../lib/gpg.h"
 #include "../lib/json.h"
 #include "../lib/parse-options.h"
 #include "../lib/usage.h"
+#include "../lib/xalloc.h"
 
 static const char *const show_usage[] = {
 	"xenstable xsa show NNN [--version K] [--json]",
@@ -69,13 +73,112 @@ static const char *public_source_text(const char *src)
 	return src;
 }
 
-static void show_json(const struct xsa_store *s, const struct xsa_record *r, size_t vi)
+static const char *meta_coverage(const struct xsameta *m)
+{
+	if (m->is_signed)
+		return "in the signed sha256sum block";
+	if (m->listed)
+		return "in the sha256sum block of an unsigned advisory";
+	return "NOT in the sha256sum block: read with --allow-unsigned";
+}
+
+/* The advisory's xsaNNN.meta, if it has one (rc < 0: it is bad). */
+static void meta_json(struct json_writer *w, const struct xsameta *m, int rc)
+{
+	size_t i, k;
+
+	jw_key(w, "xsa_meta");
+	if (rc) {
+		jw_null(w);
+		return;
+	}
+	jw_obj_begin(w);
+	jw_kv_str(w, "file", m->file);
+	jw_kv_bool(w, "in_sha256_block", m->listed);
+	jw_kv_bool(w, "signed", m->is_signed);
+	jw_kv_strvec(w, "supported_versions", &m->versions);
+	jw_kv_strvec(w, "trees", &m->trees);
+	jw_key(w, "recipes");
+	jw_arr_begin(w);
+	for (i = 0; i < m->nr; i++) {
+		const struct xsameta_recipe *r = &m->r[i];
+
+		jw_obj_begin(w);
+		jw_kv_str(w, "version", r->version);
+		jw_kv_str(w, "tree", r->tree);
+		jw_kv_str(w, "stable_ref", r->stable_ref);
+		jw_key(w, "prereqs");
+		jw_arr_begin(w);
+		for (k = 0; k < r->nr_prereqs; k++)
+			jw_int(w, r->prereqs[k]);
+		jw_arr_end(w);
+		jw_kv_strvec(w, "patches", &r->patches);
+		jw_kv_strvec(w, "files", &r->files);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	jw_obj_end(w);
+}
+
+/* The branch ref a recipe's version names, when the branch is maintained. */
+static char *recipe_ref(const struct branch_set *bs, const struct xsameta_recipe *r)
+{
+	const struct branch *b = bs ? branch_find(bs, r->version) : NULL;
+
+	if (!b || strcmp(r->tree, "xen"))
+		return NULL;
+	return starts_with(b->ref, "refs/") ? xstrdup(b->ref) : xstrfmt("refs/heads/%s", b->ref);
+}
+
+static void meta_text(struct xs_ctx *ctx, const struct xsameta *m)
+{
+	struct branch_set bs;
+	struct git_repo src;
+	char *path = ctx_source_path(ctx);
+	int have_bs = 0, have_src = 0;
+	size_t i, k;
+
+	/* With the source repository at hand, say where each base stands. */
+	if (path_exists(path)) {
+		have_src = !git_open(&src, path);
+		have_bs = have_src && !branches_load(&bs, ctx->repo);
+	}
+	free(path);
+	printf("\nRecipes (%s, %s):\n", m->file, meta_coverage(m));
+	for (i = 0; i < m->nr; i++) {
+		const struct xsameta_recipe *r = &m->r[i];
+		struct strbuf sb = STRBUF_INIT;
+		char *ref = have_bs ? recipe_ref(&bs, r) : NULL;
+
+		xsameta_prereqs_str(r, &sb);
+		printf("  %-8s %-8s made against %s; %s\n", r->version, r->tree, r->stable_ref,
+		       sb.buf);
+		strbuf_reset(&sb);
+		if (ref && !xsameta_describe_base(&src, r->stable_ref, ref, &sb))
+			printf("  %-8s %-8s %s\n", "", "", sb.buf);
+		printf("  %-8s %-8s", "", "");
+		for (k = 0; k < r->patches.nr; k++)
+			printf(" %s", r->patches.v[k]);
+		if (r->files.nr != r->patches.nr)
+			printf(" (%zu files)", r->files.nr);
+		printf("\n");
+		strbuf_release(&sb);
+		free(ref);
+	}
+	if (have_bs)
+		branches_release(&bs);
+	if (have_src)
+		git_close(&src);
+}
+
+static int show_json(const struct xsa_store *s, const struct xsa_record *r, size_t vi)
 {
 	struct json_writer w;
 	struct strbuf out = STRBUF_INIT;
 	const struct xsa_version *v = &r->v[vi];
 	int64_t now = date_now();
 	size_t i;
+	int rc;
 
 	jw_init(&w, 1);
 	jw_obj_begin(&w);
@@ -125,21 +228,32 @@ static void show_json(const struct xsa_store *s, const struct xsa_record *r, siz
 		strvec_clear(&ch);
 	}
 	xsa_marks_json(&w, r);
+	{
+		struct xsameta m;
+
+		rc = xsameta_load(s, v, &m);
+		meta_json(&w, &m, rc);
+		if (rc < 0 && !v->xsameta)
+			rc = 0;
+		xsameta_release(&m);
+	}
 	jw_obj_end(&w);
 	jw_finish(&w, &out);
 	fwrite(out.buf, 1, out.len, stdout);
 	strbuf_release(&out);
 	jw_release(&w);
+	return rc < 0 ? rc : 0;
 }
 
-static void show_text(const struct xsa_store *s, const struct xsa_record *r, size_t vi,
-		      const struct branch_set *bs)
+static int show_text(struct xs_ctx *ctx, const struct xsa_store *s, const struct xsa_record *r,
+		     size_t vi, const struct branch_set *bs)
 {
 	const struct xsa_version *v = &r->v[vi];
 	int64_t pub = xsa_public_time(s, r), now = date_now();
 	struct strvec ch = STRVEC_INIT;
 	char d[32];
 	size_t i;
+	int rc;
 
 	printf("XSA-%d version %d", r->number, v->version);
 	if (r->nr > 1) {
@@ -203,6 +317,20 @@ static void show_text(const struct xsa_store *s, const struct xsa_record *r, siz
 		printf("\n");
 	}
 	strvec_clear(&ch);
+	{
+		struct xsameta m;
+
+		rc = xsameta_load(s, v, &m);
+		if (!rc)
+			meta_text(ctx, &m);
+		else if (rc < 0)
+			printf("\nRecipes: %s/%s cannot be used (see the error above)\n", v->dir,
+			       v->xsameta ? v->xsameta : "the .meta");
+		/* Stored before .meta files were read: shown when good, else left. */
+		if (rc < 0 && !v->xsameta)
+			rc = 0;
+		xsameta_release(&m);
+	}
 	if (r->nr_marks) {
 		printf("\nMarks:\n");
 		for (i = 0; i < r->nr_marks; i++) {
@@ -211,6 +339,7 @@ static void show_text(const struct xsa_store *s, const struct xsa_record *r, siz
 			       text_safe(r->marks[i].state), text_safe(r->marks[i].reason), d);
 		}
 	}
+	return rc < 0 ? rc : 0;
 }
 
 int cmd_xsa_show(int argc, const char **argv, struct xs_ctx *ctx)
@@ -254,12 +383,12 @@ int cmd_xsa_show(int argc, const char **argv, struct xs_ctx *ctx)
 		}
 	}
 	if (json || xs_json)
-		show_json(&s, r, vi);
+		rc = show_json(&s, r, vi);
 	else {
 		struct branch_set bs;
 		int have = !branches_load(&bs, ctx->repo);
 
-		show_text(&s, r, vi, have ? &bs : NULL);
+		rc = show_text(ctx, &s, r, vi, have ? &bs : NULL);
 		if (have)
 			branches_release(&bs);
 	}

@@ -11,6 +11,7 @@
 #include "json.h"
 #include "usage.h"
 #include "xalloc.h"
+#include "xsa-meta.h"
 #include "xsa-store.h"
 #include "xsa.h"
 
@@ -90,6 +91,9 @@ static void entry_release(struct xa_entry *e)
 	strvec_clear(&e->cves);
 	conflict_clear(&e->conflict);
 	strvec_clear(&e->clean_variants);
+	free(e->meta_file);
+	free(e->prereqs);
+	strvec_clear(&e->meta_hints);
 }
 
 void xa_plan_release(struct xa_plan *p)
@@ -120,6 +124,7 @@ static struct xa_entry *new_entry(struct xa_plan *p, int xsa)
 	strvec_init(&e->cves);
 	strvec_init(&e->conflict.blame);
 	strvec_init(&e->clean_variants);
+	strvec_init(&e->meta_hints);
 	return e;
 }
 
@@ -381,6 +386,9 @@ int xa_plan_branch(const struct xa_opts *o, const struct xsa_matrix *m, size_t b
 				"branch before then", d);
 		}
 	}
+	/* The advisories' .meta files: prerequisites first. */
+	if (!rc)
+		rc = xsameta_plan(o->store, m, bi, plan);
 	return rc;
 }
 
@@ -788,6 +796,7 @@ static int run_plan(const struct xa_opts *o, struct xa_plan *plan, struct apply_
 
 		if (trc)
 			return trc;
+		xsameta_explain(o->src, plan, bad);
 	}
 	if (bad && keep && bad->p[bad->failed].outcome == APPLY_CONFLICT && !plan->dry_run) {
 		settle(plan, bad, 1);
@@ -1000,6 +1009,18 @@ void xa_plan_json(const struct xa_plan *p, struct json_writer *w)
 			jw_obj_end(w);
 		}
 		jw_arr_end(w);
+		jw_kv_str(w, "meta", e->meta_file);
+		kv_oid(w, "made_against", e->made_against);
+		jw_key(w, "prerequisites");
+		jw_arr_begin(w);
+		for (k = 0; k < e->nr_prereqs; k++) {
+			jw_obj_begin(w);
+			jw_kv_int(w, "xsa", e->prereqs[k].xsa);
+			jw_kv_str(w, "state", e->prereqs[k].stored ?
+				  xsa_state_name(e->prereqs[k].state) : "not-stored");
+			jw_obj_end(w);
+		}
+		jw_arr_end(w);
 		if (e->outcome == XA_CONFLICT || e->outcome == XA_REJECTED) {
 			jw_key(w, "failure");
 			jw_obj_begin(w);
@@ -1011,6 +1032,7 @@ void xa_plan_json(const struct xa_plan *p, struct json_writer *w)
 			jw_kv_str(w, "reason", e->conflict.reason);
 			jw_kv_strvec(w, "blame", &e->conflict.blame);
 			jw_kv_strvec(w, "clean_variants", &e->clean_variants);
+			jw_kv_strvec(w, "meta_hints", &e->meta_hints);
 			jw_obj_end(w);
 		} else {
 			jw_kv_null(w, "failure");

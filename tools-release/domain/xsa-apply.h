@@ -67,6 +67,13 @@ struct xa_patch {
 	int adapted;			/* committed from a person's worktree */
 };
 
+/* A prerequisite its xsaNNN.meta names for the branch (xsa-meta.h). */
+struct xa_prereq {
+	int xsa;
+	int stored;			/* in the store (else state means nothing) */
+	enum xsa_state state;		/* on the branch */
+};
+
 struct xa_entry {
 	int xsa;
 	int version;
@@ -86,6 +93,12 @@ struct xa_entry {
 	size_t failed;			/* index into p */
 	struct apply_conflict conflict;
 	struct strvec clean_variants;	/* other variants that apply where it failed */
+	/* what the advisory's xsaNNN.meta says for the branch (xsa-meta.h): */
+	char *meta_file;		/* "xsa490.meta", NULL if it has none */
+	char made_against[GIT_MAX_HEXSZ + 1];	/* StableRef, "" if none */
+	struct xa_prereq *prereqs;
+	size_t nr_prereqs;
+	struct strvec meta_hints;	/* on a conflict: missing prerequisites, base */
 };
 
 struct xa_plan {

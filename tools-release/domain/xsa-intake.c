@@ -3,6 +3,7 @@
  */
 #include "compat.h"
 #include "xsa-intake.h"
+#include "xsa-meta.h"
 #include "xsa-store.h"
 #include "xsa.h"
 #include "date.h"
@@ -167,8 +168,9 @@ static struct xsa_attachment *find_attachment(struct xsa_intake *in, const char 
 	return hit;
 }
 
+/* spare: an attachment that may stay unlisted (an xsaNNN.meta, --allow-unsigned). */
 static int gather_files(struct xsa_intake *in, const struct xsa_advisory *a,
-			struct strbuf *data)
+			struct strbuf *data, const char *spare)
 {
 	const char *origin = in->origin;
 	size_t i;
@@ -215,7 +217,7 @@ static int gather_files(struct xsa_intake *in, const struct xsa_advisory *a,
 					 "the file has %s", origin, f->line, f->name, f->sha256, hex);
 	}
 	for (i = 0; i < in->nr_att && !rc; i++)
-		if (!in->att[i].used)
+		if (!in->att[i].used && !(spare && !strcmp(in->att[i].name, spare)))
 			rc = error_input("%s:%d: attachment %s is not listed in the advisory's "
 					 "sha256sum block", origin, in->att[i].line, in->att[i].name);
 	return rc;
@@ -368,10 +370,13 @@ int xsa_intake_import(const struct xsa_import_opts *o, struct xsa_intake *in,
 	struct xsa_blob *blobs = NULL;
 	const struct xsa_record *rec;
 	char adv_sha[SHA256_HEX_LEN + 1];
-	char *adv_name = NULL;
-	int offset = 0, is_signed = 0, rc;
-	size_t i;
+	char *adv_name = NULL, *spare = NULL;
+	struct xsameta_found mf;
+	struct strbuf beside = STRBUF_INIT;
+	int offset = 0, is_signed = 0, has_beside = 0, rc;
+	size_t i, nr_blobs;
 
+	xsameta_found_init(&mf);
 	xsa_advisory_init(&a);
 	gpg_sig_init(&sig);
 	*number = *version = 0;
@@ -393,7 +398,25 @@ int xsa_intake_import(const struct xsa_import_opts *o, struct xsa_intake *in,
 	data = xcalloc(a.nr_files + 1, sizeof(*data));
 	for (i = 0; i < a.nr_files; i++)
 		strbuf_init(&data[i], 0);
-	rc = gather_files(in, &a, data);
+	spare = o->allow_unsigned ? xstrfmt("xsa%d.meta", a.number) : NULL;
+	rc = gather_files(in, &a, data, spare);
+	if (!rc && in->dir) {
+		/* An xsaNNN.meta beside the advisory, maybe not listed (xsa-meta.h). */
+		char *name = xstrfmt("xsa%d.meta", a.number), *path = path_join(in->dir, name);
+
+		if (o->allow_unsigned) {
+			rc = read_below(in->dir, name, &beside);
+			has_beside = !rc;
+			rc = rc == 1 ? 0 : rc;
+		} else {
+			has_beside = path_exists(path);	/* only to say it is left */
+		}
+		free(path);
+		free(name);
+	}
+	if (!rc)
+		rc = xsameta_take(&a, in, data, has_beside ? &beside : NULL, o->allow_unsigned,
+				  &mf);
 	if (rc)
 		goto out;
 
@@ -430,9 +453,12 @@ int xsa_intake_import(const struct xsa_import_opts *o, struct xsa_intake *in,
 		ver.signed_at = is_signed ? sig.sig_time : 0;
 		ver.imported_at = o->now;
 		ver.public_time = public_time(o, in, &a, ver.signed_at, &ver.public_source);
+		ver.xsameta = mf.name;
+		ver.xsameta_sha256 = mf.sha256;
+		ver.xsameta_listed = mf.listed;
 		xsa_meta_write(&ver, &meta);
 	}
-	blobs = xcalloc(a.nr_files + 1, sizeof(*blobs));
+	blobs = xcalloc(a.nr_files + 2, sizeof(*blobs));
 	blobs[0].name = adv_name;
 	blobs[0].data = framed.buf;
 	blobs[0].len = framed.len;
@@ -446,7 +472,14 @@ int xsa_intake_import(const struct xsa_import_opts *o, struct xsa_intake *in,
 		blobs[i + 1].data = data[i].buf;
 		blobs[i + 1].len = data[i].len;
 	}
-	rc = xsa_store_add_version(o->repo, a.number, a.version, blobs, a.nr_files + 1, &meta);
+	nr_blobs = a.nr_files + 1;
+	if (mf.name && !mf.listed) {
+		/* The unlisted .meta read with --allow-unsigned; meta.json says so. */
+		blobs[nr_blobs].name = mf.name;
+		blobs[nr_blobs].data = mf.extra.buf;
+		blobs[nr_blobs++].len = mf.extra.len;
+	}
+	rc = xsa_store_add_version(o->repo, a.number, a.version, blobs, nr_blobs, &meta);
 	if (!rc)
 		*result = XSA_IMPORT_STORED;
 out:
@@ -455,6 +488,9 @@ out:
 	free(data);
 	free(blobs);
 	free(adv_name);
+	free(spare);
+	xsameta_found_release(&mf);
+	strbuf_release(&beside);
 	xsa_advisory_release(&a);
 	gpg_sig_release(&sig);
 	strbuf_release(&framed);

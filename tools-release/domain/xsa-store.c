@@ -22,6 +22,7 @@ void xsa_version_release(struct xsa_version *v)
 	free(v->title);
 	free(v->signer_uid);
 	free(v->public_source);
+	free(v->xsameta);
 	strvec_clear(&v->cves);
 	for (i = 0; i < v->nr_files; i++) {
 		free(v->files[i].name);
@@ -221,6 +222,14 @@ void xsa_meta_write(const struct xsa_verified *v, struct strbuf *out)
 		jw_obj_end(&w);
 	}
 	jw_arr_end(&w);
+	if (v->xsameta) {
+		jw_key(&w, "xsa_meta");
+		jw_obj_begin(&w);
+		jw_kv_str(&w, "file", v->xsameta);
+		jw_kv_str(&w, "sha256", v->xsameta_sha256);
+		jw_kv_bool(&w, "in_sha256_block", v->xsameta_listed);
+		jw_obj_end(&w);
+	}
 	jw_obj_end(&w);
 	jw_finish(&w, out);
 	jw_release(&w);
@@ -395,6 +404,21 @@ int xsa_meta_parse(struct xsa_version *v, const char *path, const char *text, si
 		}
 		rc = parse_meta_file(&v->files[i], f, path);
 		v->nr_files = i + 1;
+	}
+	a = json_get(root, "xsa_meta");
+	if (!rc && a && !json_is_null(a)) {
+		const char *f = json_get_string(a, "file"), *sha = json_get_string(a, "sha256");
+		yajl_val l = json_get(a, "in_sha256_block");
+
+		if (!f || !xsa_name_is_safe(f) || !ends_with(f, ".meta") || !sha ||
+		    !is_sha256_hex(sha) || !l || !(YAJL_IS_TRUE(l) || YAJL_IS_FALSE(l))) {
+			rc = error_input("%s: 'xsa_meta' must name the file, its sha256 and "
+					 "whether the sha256sum block lists it", path);
+			goto out;
+		}
+		v->xsameta = xstrdup(f);
+		memcpy(v->xsameta_sha256, sha, 65);
+		v->xsameta_listed = YAJL_IS_TRUE(l);
 	}
 out:
 	json_free(root);

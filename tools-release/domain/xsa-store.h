@@ -41,6 +41,11 @@ struct xsa_version {
 	int64_t public_time;	/* known at import, 0 if not */
 	char *public_source;	/* who says: "embargo", "xenbits", "mail-date"; or NULL */
 	int public_release;
+	/* The security team's xsaNNN.meta read at intake (xsa-meta.h), or NULL:
+	 * meta.json's "xsa_meta"; stores made before it list it in files only. */
+	char *xsameta;
+	char xsameta_sha256[65];
+	int xsameta_listed;	/* in the sha256sum block (else --allow-unsigned) */
 };
 
 struct xsa_mark {
@@ -112,6 +117,9 @@ struct xsa_verified {
 	int64_t imported_at;
 	int64_t public_time;		/* 0 unknown */
 	const char *public_source;	/* see struct xsa_version */
+	const char *xsameta;		/* the xsaNNN.meta read, or NULL */
+	const char *xsameta_sha256;
+	int xsameta_listed;
 };
 void xsa_meta_write(const struct xsa_verified *v, struct strbuf *out);
 /* Parse a meta.json (path names it in errors). */

@@ -21,7 +21,8 @@ trap 'rm -rf "$tmp"' EXIT
 export LC_ALL=C TZ=UTC GIT_CONFIG_NOSYSTEM=1 HOME=$tmp XENSTABLE_NOW="2026-11-21 12:00"
 
 for t in advisory range mime mbox intake xsa-json meta patch commit branch cfg \
-	 maintainers gpg-status plan support version apply-state abi-baseline tar xsa-vuln date escape; do
+	 maintainers gpg-status plan support version apply-state abi-baseline tar xsa-vuln date escape \
+	 xsameta; do
 	rm -rf "${C:?}/$t"
 	mkdir -p "$C/$t"
 done
@@ -124,6 +125,70 @@ sed 's/"version":2,/"version":2,"version":3,/' "$S/xsa.json" >"$C/xsa-json/dup-k
 sed 's|^\[|[ /* c */ |' "$S/xsa.json" >"$C/xsa-json/comment"
 sed 's/"title":"hypervisor: missing/"title":"\\u001b[2Jmissing/' "$S/xsa.json" >"$C/xsa-json/ctrl"
 sed '0,/"title": /s//"title": "x",\n  "title": /' "$C/meta/901-v1-meta.json" >"$C/meta/dup-key"
+
+# The security team's xsaNNN.meta (the published layout; the fuzz target
+# gives the files xsa490.patch, xsa490-4.19/000[12]-*.patch and
+# xsa490-4.17.patch), and a few of its shapes.
+R1=0123456789abcdef0123456789abcdef01234567
+R2=89abcdef0123456789abcdef0123456789abcdef
+cat >"$C/xsameta/published" <<JSON
+{
+  "XSA": 490,
+  "SupportedVersions": [
+    "master",
+    "4.19",
+    "4.17"
+  ],
+  "Trees": [
+    "xen"
+  ],
+  "Recipes": {
+    "master": {
+      "XenVersion": "master",
+      "Recipes": {
+        "xen": {
+          "StableRef": "$R1",
+          "Prereqs": [],
+          "Patches": [
+            "xsa490.patch"
+          ]
+        }
+      }
+    },
+    "4.19": {
+      "XenVersion": "4.19",
+      "Recipes": {
+        "xen": {
+          "StableRef": "$R2",
+          "Prereqs": null,
+          "Patches": [
+            "xsa490-4.19/*"
+          ]
+        }
+      }
+    },
+    "4.17": {
+      "XenVersion": "4.17",
+      "Recipes": {
+        "xen": {
+          "StableRef": "$R2",
+          "Prereqs": [
+            489,
+            488
+          ],
+          "Patches": [
+            "xsa490-4.17.patch"
+          ]
+        }
+      }
+    }
+  }
+}
+JSON
+printf '{"XSA":490,"SupportedVersions":["4.19"],"Trees":["xen","qemu-xen"],"Recipes":{"4.19":{"XenVersion":"4.19","Recipes":{"xen":{"StableRef":"%s","Prereqs":[1,99999],"Patches":["xsa490-4.19/0002-b.patch","xsa490-4.19/0001-*"]}}}}}' \
+	"$R1" >"$C/xsameta/compact"
+printf '{"XSA":490,"XSA":490,"Recipes":{"4.19":{"XenVersion":"4.19","Recipes":{"xen":{"StableRef":"%s","Prereqs":[490,1.5,"x"],"Patches":["../x","xsa490.meta"]}}}}}\n' \
+	"$R1" >"$C/xsameta/refused"
 
 # Branch files (also as generic config), MAINTAINERS, the plan, SUPPORT.md,
 # the version Makefile, ABI baselines.

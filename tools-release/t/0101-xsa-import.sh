@@ -28,7 +28,12 @@ test_expect_success 'write advisories: multi-CVE, no CVE, patch directory, other
 	xsa_patch_file pub/xsa902/0001-first.patch "first part" "This is XSA-902." xen/b.c &&
 	xsa_patch_file pub/xsa902/0002-second.patch "second part" "This is XSA-902." xen/c.c &&
 	xsa_patch_file pub/xsa902-xapi.patch "xapi part" "This is XSA-902." ocaml/x.ml &&
-	echo "{\"XSA\": 902}" >pub/xsa902.meta &&
+	printf "{\"XSA\": 902, \"SupportedVersions\": [\"4.19\"], \"Trees\": [\"xen\"],\n" \
+		>pub/xsa902.meta &&
+	printf " \"Recipes\": {\"4.19\": {\"XenVersion\": \"4.19\", \"Recipes\": {\"xen\": {\n" \
+		>>pub/xsa902.meta &&
+	printf "  \"StableRef\": \"%s\", \"Prereqs\": [], \"Patches\": [\"xsa902/*.patch\"]}}}}}\n" \
+		0123456789abcdef0123456789abcdef01234567 >>pub/xsa902.meta &&
 	xsa_advisory pub 902 1 "" "A flaw without a CVE" \
 		"xsa902/*.patch	xen-unstable, Xen 4.21.x - 4.19.x" \
 		"xsa902-xapi.patch	XAPI master" \
