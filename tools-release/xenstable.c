@@ -7,6 +7,7 @@
  */
 #include "builtin.h"
 #include "lib/fs.h"
+#include "lib/quote.h"
 #include "lib/strbuf.h"
 #include "lib/usage.h"
 #include "lib/xalloc.h"
@@ -114,7 +115,7 @@ static void sanitize_stdfds(void)
 int main(int argc, const char **argv)
 {
 	struct xs_ctx ctx = { NULL, NULL, REPO_LOCK_INIT, REPO_LOCK_INIT };
-	const char *dir = NULL;
+	const char *dir = NULL, *source_opt = NULL;
 	const struct cmd_struct *c;
 	int i, rc;
 
@@ -137,9 +138,9 @@ int main(int argc, const char **argv)
 			if (a[1] == 'C')
 				dir = argv[++i];
 			else
-				ctx.source = argv[++i];
+				ctx.source = source_opt = argv[++i];
 		} else if (starts_with(a, "--source=")) {
-			ctx.source = a + 9;
+			ctx.source = source_opt = a + 9;
 		} else if (!strcmp(a, "--json")) {
 			xs_json = 1;
 		} else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
@@ -155,6 +156,8 @@ int main(int argc, const char **argv)
 			return exit_code(error_usage("unknown global option '%s'", a));
 		}
 	}
+	/* Commands printed for a person name this program as it was run. */
+	self_cmd_init(argv[0], dir, source_opt);
 	if (i >= argc) {
 		fputs(main_usage, stderr);
 		return XS_USAGE;
@@ -191,5 +194,6 @@ int main(int argc, const char **argv)
 	lock_release(&ctx.lock);
 	lock_release(&ctx.source_lock);
 	free(ctx.repo);
+	self_cmd_release();
 	return exit_code(finish_stdout(rc));
 }

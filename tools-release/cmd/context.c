@@ -2,6 +2,7 @@
 #include "../lib/fs.h"
 #include "../lib/usage.h"
 #include "../lib/xalloc.h"
+#include "../lib/quote.h"
 
 char *ctx_path(const struct xs_ctx *ctx, const char *rel)
 {
@@ -23,9 +24,12 @@ int ctx_open_source(const struct xs_ctx *ctx, struct git_repo *r)
 	 * (tags, earlier fixes): a cut one gives wrong answers, not errors. */
 	if (!rc && r->shallow) {
 		char *path = ctx_source_path(ctx);
+		struct strbuf fix = STRBUF_INIT;
 
+		sq_quote_argl(&fix, "git", "-C", path, "fetch", "--unshallow", NULL);
 		rc = error_env("%s is a shallow clone: xenstable needs the whole history of the "
-			       "branches; run 'git -C %s fetch --unshallow' first", path, path);
+			       "branches; first run: %s", path, fix.buf);
+		strbuf_release(&fix);
 		free(path);
 		git_close(r);
 	}

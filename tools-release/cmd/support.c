@@ -12,6 +12,7 @@
 #include "../lib/strbuf.h"
 #include "../lib/usage.h"
 #include "../lib/xalloc.h"
+#include "../lib/quote.h"
 
 static const char *const support_usage[] = {
 	"xenstable support [--date YYYY-MM-DD] [--json]",
@@ -192,8 +193,11 @@ static int write_doc(struct xs_ctx *ctx, const struct branch_set *bs, int check_
 		rc = support_update_doc(&doc, "SUPPORT.md", bs);
 	if (rc == 1) {
 		if (check_only) {
+			char *fix = self_cmd_str("support", "--write", NULL);
+
 			rc = error_fail("SUPPORT.md is out of date with branches/*.conf; "
-					"run 'xenstable support --write'");
+					"run: %s", fix);
+			free(fix);
 		} else {
 			rc = ctx_lock(ctx, "support --write");
 			if (!rc)

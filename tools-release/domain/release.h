@@ -68,7 +68,14 @@ struct release_plan {
 	struct release_xsa *xsas;
 	size_t nr_xsas;
 	char key[GPG_FPR_LEN + 1];
-	char *remote_push;		/* "origin" or NULL when local only */
+	/* Publishing (xenstable never pushes; it says how):
+	 * remote_push names a remote of the source repository to push to;
+	 * with push_url set it is a remote to add first ([release] push-url
+	 * of the branch's conf, which no remote has yet); NULL when no remote
+	 * could be chosen: remotes then lists every remote there is. */
+	char *remote_push;
+	char *push_url;
+	struct strvec remotes;
 	struct check_result *checks;
 	size_t nr_checks, alloc_checks;
 	int64_t time;			/* of the commits, tag and release.json */

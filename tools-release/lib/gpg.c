@@ -18,12 +18,14 @@ void gpg_init(struct gpg_ctx *g, const char *homedir)
 {
 	g->homedir = homedir ? xstrdup(homedir) : NULL;
 	g->temporary = 0;
+	g->sig_time = 0;
 }
 
 int gpg_init_temporary(struct gpg_ctx *g)
 {
 	g->homedir = make_temp_dir("gnupg");
 	g->temporary = 1;
+	g->sig_time = 0;
 	if (!g->homedir)
 		return -XS_ENV;
 	if (chmod(g->homedir, 0700))
@@ -552,6 +554,8 @@ static int sign_common(struct gpg_ctx *g, const char *key, const void *data,
 		return rc;
 	}
 	strvec_pushl(&r.c.args, "--local-user", user, "--digest-algo", "SHA256", NULL);
+	if (g->sig_time > 0)
+		strvec_pushf(&r.c.args, "--faked-system-time=%lld!", g->sig_time);
 	if (armor)
 		strvec_push(&r.c.args, "--armor");
 	strvec_pushl(&r.c.args, "--output", "-", mode, NULL);
@@ -793,9 +797,17 @@ int gpg_key_lookup(struct gpg_ctx *g, const char *fpr, struct gpg_key_info *info
 			}
 		}
 		while (next_line(r.c.out_buf.buf, r.c.out_buf.len, &pos, &line, &n)) {
-			char f1[8], f2[8], f12[32], f10[512];
+			char f1[8], f2[8], f6[32], f12[32], f10[512];
 
 			colon_field(line, n, 1, f1, sizeof(f1));
+			if (!pass && (!strcmp(f1, "pub") || !strcmp(f1, "sub"))) {
+				long long t;
+
+				colon_field(line, n, 6, f6, sizeof(f6));
+				t = strtoll(f6, NULL, 10);
+				if (t > info->created)
+					info->created = t;
+			}
 			if (!strcmp(f1, "pub") || !strcmp(f1, "sec")) {
 				in_primary = 1;
 				if (pass) {
