@@ -26,6 +26,7 @@ int cmd_boot_check(int argc, const char **argv, struct xs_ctx *ctx)
 			    "the version the banner must report (default: the release tag's, else the tree's at REF)"),
 		OPT_INT_("jobs", 'j', &jobs, "N", "parallel make jobs for the build"),
 		OPT_BOOL_("force", 0, &force, "rebuild the hypervisor even if it built before"),
+		OPT_BOOL_("json", 0, &xs_json, "the build and boot verdicts as JSON (shape in xenstable(1))"),
 		OPT_END_(),
 	};
 	struct ctx_source cs;

@@ -81,8 +81,9 @@ int cmd_bundle_list(int argc, const char **argv, struct xs_ctx *ctx)
 	if (rc)
 		return rc;
 	if (branch && !(b = branch_find(&bs, branch))) {
+		rc = branch_error_unknown(&bs, branch, XS_INPUT);
 		branches_release(&bs);
-		return error_input("no maintained branch '%s' (see branches/*.conf)", branch);
+		return rc;
 	}
 	rc = bundle_store_load(&s, ctx->repo);
 	if (rc) {

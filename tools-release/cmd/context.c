@@ -79,9 +79,9 @@ int ctx_source_open(struct xs_ctx *ctx, struct ctx_source *cs, const char *branc
 	if (branch) {
 		cs->branch = branch_find(&cs->branches, branch);
 		if (!cs->branch) {
+			rc = branch_error_unknown(&cs->branches, branch, XS_USAGE);
 			branches_release(&cs->branches);
-			return error_usage("no branch '%s' in branches/ (see 'xenstable support')",
-					   branch);
+			return rc;
 		}
 	}
 	rc = ctx_open_source(ctx, &cs->src);

@@ -348,6 +348,7 @@ int cmd_release(int argc, const char **argv, struct xs_ctx *ctx)
 		OPT_INT_("jobs", 'j', &jobs, "N", "parallel jobs for builds and compression"),
 		OPT_BOOL_("due", 0, &due, "list the branches due for a release"),
 		OPT_BOOL_("all-due", 0, &all_due, "release every due branch, then print a summary"),
+		OPT_BOOL_("json", 0, &xs_json, "with --due: the list as JSON (shape in xenstable(1))"),
 		OPT_END_(),
 	};
 	struct release_env e;
@@ -367,6 +368,9 @@ int cmd_release(int argc, const char **argv, struct xs_ctx *ctx)
 				 "name one branch (see --help)");
 	if (!rc && due && all_due)
 		rc = error_usage("--due and --all-due go alone");
+	if (!rc && xs_json && !due)
+		rc = error_usage("xenstable release %s has no JSON output (--json goes with "
+				 "--due)", all_due ? "--all-due" : "BRANCH");
 	for (i = 0; !rc && i < skip.nr; i++) {
 		size_t k;
 
@@ -399,7 +403,7 @@ int cmd_release(int argc, const char **argv, struct xs_ctx *ctx)
 			char *summary = NULL;
 
 			if (!b)
-				rc = error_input("no branch '%s' in branches/", argv[0]);
+				rc = branch_error_unknown(&e.branches, argv[0], XS_INPUT);
 			else
 				rc = release_one(&e, ctx, b, when, key ? fpr : NULL, jobs, &skip,
 						 dry_run, &summary);

@@ -222,6 +222,7 @@ int cmd_support(int argc, const char **argv, struct xs_ctx *ctx)
 		OPT_STRING_("import", 0, &import, "SOURCE_REF", "read SUPPORT.md on a source branch into branches/X.Y.conf"),
 		OPT_BOOL_("write", 0, &write, "regenerate the table in SUPPORT.md"),
 		OPT_BOOL_("check", 0, &check, "exit 1 if SUPPORT.md's table is out of date"),
+		OPT_BOOL_("json", 0, &xs_json, "the matrix as JSON (shape in xenstable(1))"),
 		OPT_END_(),
 	};
 	struct branch_set bs;
@@ -235,6 +236,9 @@ int cmd_support(int argc, const char **argv, struct xs_ctx *ctx)
 		return error_usage("unexpected argument '%s'", argv[0]);
 	if ((import != NULL) + write + check > 1)
 		return error_usage("--import, --write and --check go alone");
+	if (xs_json && (import || write || check))
+		return error_usage("xenstable support %s has no JSON output (--json goes with "
+				   "the matrix)", import ? "--import" : write ? "--write" : "--check");
 	if (import)
 		return import_support(ctx, import);
 	day = date_today();

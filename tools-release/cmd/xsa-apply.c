@@ -349,7 +349,7 @@ static int do_branch(const struct apply_args *a, struct xa_opts *o,
 	int rc;
 
 	if (!b)
-		return error_input("no maintained branch '%s' (see branches/*.conf)", name);
+		return branch_error_unknown(bs, name, XS_INPUT);
 	if (a->to && (rc = check_private_ref(o->src, bs, a->to)))
 		return rc;
 	{

@@ -87,9 +87,18 @@ xs_cleanup() {
 	rm -rf "$GNUPGHOME" "$XS_TEST_TMP"
 }
 trap xs_cleanup EXIT
+# A script stopped by a signal cleans up too (the EXIT trap runs on exit).
+trap 'exit 130' INT
+trap 'exit 143' TERM HUP
 
 say_color() {
 	printf '%s\n' "$*"
+}
+
+# The body runs in a function of its own, so that "|| return 1" in it
+# (a loop's way to fail) ends the body, not test_expect_success.
+test_eval_body_() {
+	eval "$_body"
 }
 
 test_expect_success() {
@@ -105,9 +114,7 @@ test_expect_success() {
 	_title=$1
 	_body=$2
 	_log="$TRASH/.log.$test_count"
-	{
-		eval "$_body"
-	} >"$_log" 2>&1 </dev/null
+	test_eval_body_ >"$_log" 2>&1 </dev/null
 	_rc=$?
 	if [ $_rc -eq 0 ]; then
 		test_passed=$((test_passed + 1))
