@@ -17,6 +17,8 @@ static void vreport(const char *prefix, const char *fmt, va_list ap)
 	if (n < 0)
 		n = 0;
 	/* A message longer than the buffer is cut and says so. */
+	/* What went to stdout so far comes first, when both go to one place. */
+	fflush(stdout);
 	fprintf(stderr, "%s: %s%s%s\n", xs_progname, prefix, msg,
 		(size_t)n >= sizeof(msg) ? " [...]" : "");
 }
@@ -58,6 +60,7 @@ int error_errno(const char *fmt, ...)
 	va_end(ap);
 	if (n < 0)
 		msg[0] = '\0';
+	fflush(stdout);
 	fprintf(stderr, "%s: error: %s%s: %s\n", xs_progname, msg,
 		n >= 0 && (size_t)n >= sizeof(msg) ? " [...]" : "",
 		strerror(saved));
@@ -80,6 +83,7 @@ void say(const char *fmt, ...)
 
 	if (xs_quiet)
 		return;
+	fflush(stdout);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);

@@ -203,7 +203,7 @@ test_expect_success 'usage errors' '
 	test_grep "unknown sub-command" err &&
 	test_expect_code 2 xs abi check 2>err &&
 	test_expect_code 2 xs abi check 4.99 2>err &&
-	test_grep "no branch .4.99." err &&
+	test_grep "no maintained branch .4.99." err &&
 	test_expect_code 2 xs abi dump 2>err
 '
 
