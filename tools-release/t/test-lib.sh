@@ -131,6 +131,7 @@ test_expect_success() {
 test_have_prereq() {
 	case "$1" in
 	QEMU) command -v qemu-system-x86_64 >/dev/null 2>&1 ;;
+	ROOT) test "$(id -u)" -eq 0 ;;
 	ABIGAIL) command -v abidiff >/dev/null 2>&1 ;;
 	QUILT) command -v quilt >/dev/null 2>&1 ;;
 	CHROMIUM) command -v chromium >/dev/null 2>&1 ;;
