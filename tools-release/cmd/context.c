@@ -42,9 +42,12 @@ int ctx_open_source_shallow_ok(const struct xs_ctx *ctx, struct git_repo *r)
 	int rc;
 
 	if (!path_exists(path)) {
+		char *make = self_cmd_str("upstream", "init", path, NULL);
+
 		rc = error_env("no source repository at %s: pass --source DIR, set "
-			       "XENSTABLE_SOURCE, or create the reference upstream with "
-			       "'make upstream'", path);
+			       "XENSTABLE_SOURCE, or create the reference upstream there: %s",
+			       path, make);
+		free(make);
 		free(path);
 		return rc;
 	}

@@ -16,6 +16,13 @@
  * A state file in .xenstable/release/ remembers the commits of steps 2-6,
  * so a run that was killed is completed by running the same command again,
  * with the same bytes; a run after success says the release exists.
+ * "The same bytes" holds for everything made: the checks' verdicts are
+ * recorded without a word about reused builds, and every signature (files,
+ * SHA256SUMS.asc, tag) is dated at the release's time (or the signing
+ * key's creation when the key is younger), never at the clock's.
+ * The preflight checks the output directory too: DIR/X.Y.Z must be free,
+ * empty, or this release's own, so nothing occupied is found only after
+ * the build, with commits held.
  */
 #ifndef XS_RELEASE_H
 #define XS_RELEASE_H

@@ -36,7 +36,7 @@ test_expect_success QEMU 'log.txt holds each command beside its output and exit 
 	test_cmp shown logged &&
 	test "$(grep -c "^(exit [0-9]*)$" demo-out/log.txt)" -eq "$(wc -l <logged)" &&
 	sed -n "/^\$ .* xsa list --date /,/^(exit/p" demo-out/log.txt >block &&
-	test_grep "^XSA-905 " block &&
+	test_grep "^905 .* embargoed " block &&
 	test_grep "^(exit 0)$" block
 '
 

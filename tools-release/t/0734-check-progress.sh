@@ -41,9 +41,9 @@ test_expect_success 'one progress line per finished script, with its time' '
 '
 
 test_expect_success 'the skip list says what was skipped and the variable that enables it' '
-	sed -n "/^skipped:/,/^\$/p" out >skips &&
-	test_grep "^  0002-skip: a real tag verifies$" skips &&
-	test_grep "set XS_REAL_XEN to a clone of xen.git" skips
+	sed -n "/^skipped (1):/,/^\$/p" out >skips &&
+	test_grep "^  0002-skip: 1 (set XS_REAL_XEN to a clone of xen.git .* to run them)$" skips &&
+	test_grep "^      a real tag verifies$" skips
 '
 
 test_expect_success 'the last line is exactly "N passed, N failed, N skipped"' '

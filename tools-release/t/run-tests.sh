@@ -115,12 +115,15 @@ enable_hint() {
 	esac
 }
 if [ "$skipped" -gt 0 ]; then
-	echo "skipped:"
+	echo "skipped ($skipped):"
 	for s in $scripts; do
 		name=${s%.sh}
 		sed -n "s/^ok [0-9]* # skip \(.*\) (missing \([A-Z_]*\))\$/\2\t\1/p" \
-			"$RESULTS/$name.out" 2>/dev/null | while IFS='	' read -r pre title; do
-			printf '  %s: %s\n      (%s to run it)\n' "$name" "$title" "$(enable_hint "$pre")"
+			"$RESULTS/$name.out" 2>/dev/null >"$RESULTS/$name.skips"
+		for pre in $(cut -f1 "$RESULTS/$name.skips" | sort -u); do
+			printf '  %s: %d (%s to run them)\n' "$name" \
+				"$(grep -c "^$pre	" "$RESULTS/$name.skips")" "$(enable_hint "$pre")"
+			grep "^$pre	" "$RESULTS/$name.skips" | cut -f2- | sed 's/^/      /'
 		done
 	done
 fi
