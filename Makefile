@@ -9,7 +9,8 @@
 #   make upstream      create the reference upstream in .xenstable/upstream
 #   make bench         timings into bench-out/ (SOURCE=xen.git REF=... RUNS=5)
 #   make bench-apply   only its apply section: xsa apply against git am, xsa status
-#   make install       PREFIX=/usr/local DESTDIR=
+#   make install       PREFIX=/usr/local DESTDIR= (program, man page, completion,
+#                      the reference tree in PREFIX/share/xenstable)
 #
 # See README.md.
 
@@ -114,13 +115,23 @@ endif
 bench-apply:
 	@$(MAKE) --no-print-directory bench SECTIONS=apply
 
+# The reference tree (hypervisor/, toolstack/ but its ABI baselines, the
+# plan) goes to PREFIX/share/xenstable, where an installed xenstable finds it
+# (upstream init outside a checkout); the files git tracks when there is git.
+DATADIR = $(PREFIX)/share/xenstable
 install: build
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
-		$(DESTDIR)$(PREFIX)/share/bash-completion/completions
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(DATADIR)
 	install -m 755 $(XS) $(DESTDIR)$(PREFIX)/bin/xenstable
 	install -m 644 tools-release/xenstable.1 $(DESTDIR)$(PREFIX)/share/man/man1/xenstable.1
 	install -m 644 tools-release/completion/xenstable.bash \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/xenstable
+	rm -rf $(DESTDIR)$(DATADIR)/hypervisor $(DESTDIR)$(DATADIR)/toolstack $(DESTDIR)$(DATADIR)/upstream
+	{ git ls-files -z -- hypervisor toolstack ':(exclude)toolstack/abi' tools-release/upstream \
+		2>/dev/null || find hypervisor toolstack tools-release/upstream -path toolstack/abi \
+		-prune -o -type f -print0; } | tar --null -T - -cf - | \
+		tar -x -C $(DESTDIR)$(DATADIR) --transform 's,^tools-release/upstream,upstream,'
+	chmod -R u+rwX,go+rX $(DESTDIR)$(DATADIR)
 
 clean:
 	$(MAKE) -C tools-release clean

@@ -66,12 +66,61 @@ fi
 
 echo "deps: installing$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
-if ! apt-get install -y -q --no-install-recommends $missing >/tmp/xenstable-apt.log 2>&1; then
+LOG=${TMPDIR:-/tmp}/xenstable-apt.log
+: >"$LOG"
+# Another apt or dpkg (an unattended upgrade, a second make) may hold the
+# package lock: wait for it, up to XS_APT_LOCK_WAIT seconds, and say so.
+LOCK_WAIT=${XS_APT_LOCK_WAIT:-300}
+case $LOCK_WAIT in ''|*[!0-9]*) LOCK_WAIT=300 ;; esac
+
+locked() {
+	grep -q -e "Could not get lock" -e "Unable to acquire the dpkg frontend lock" \
+		-e "Unable to lock" "$1"
+}
+
+# apt_get ARGS...: apt-get, waiting while the package lock is held.
+apt_get() {
+	_deadline=$(($(date +%s) + LOCK_WAIT))
+	_told=
+	_wait=0
+	while :; do
+		_one=$LOG.one
+		apt-get -o DPkg::Lock::Timeout="$_wait" "$@" >"$_one" 2>&1
+		_rc=$?
+		cat "$_one" >>"$LOG"
+		if [ "$_rc" -eq 0 ]; then
+			rm -f "$_one"
+			return 0
+		fi
+		if ! locked "$_one" || [ "$(date +%s)" -ge "$_deadline" ]; then
+			if locked "$_one"; then
+				echo "deps: the package lock was still held after $LOCK_WAIT s" >&2
+				_rc=75
+			fi
+			rm -f "$_one"
+			return "$_rc"
+		fi
+		if [ -z "$_told" ]; then
+			echo "deps: another apt or dpkg holds the package lock; waiting for it" \
+				"(up to $LOCK_WAIT s; XS_APT_LOCK_WAIT sets how long)" >&2
+			_told=1
+		fi
+		# apt waits by itself (DPkg::Lock::Timeout) where it can; else poll.
+		_wait=$((_deadline - $(date +%s)))
+		[ "$_wait" -gt 0 ] || _wait=1
+		sleep 2
+	done
+}
+
+apt_get install -y -q --no-install-recommends $missing
+rc=$?
+[ "$rc" -eq 75 ] && exit 4
+if [ "$rc" -ne 0 ]; then
 	# The package lists may be stale or absent on a fresh machine.
-	apt-get update -q >>/tmp/xenstable-apt.log 2>&1
-	if ! apt-get install -y -q --no-install-recommends $missing >>/tmp/xenstable-apt.log 2>&1; then
-		tail -20 /tmp/xenstable-apt.log >&2
-		echo "deps: apt-get failed; see /tmp/xenstable-apt.log" >&2
+	apt_get update -q || [ $? -ne 75 ] || exit 4
+	if ! apt_get install -y -q --no-install-recommends $missing; then
+		tail -20 "$LOG" >&2
+		echo "deps: apt-get failed; see $LOG" >&2
 		exit 4
 	fi
 fi

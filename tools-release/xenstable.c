@@ -7,9 +7,11 @@
  */
 #include "builtin.h"
 #include "lib/fs.h"
+#include "lib/quote.h"
 #include "lib/strbuf.h"
 #include "lib/usage.h"
 #include "lib/xalloc.h"
+#include "lib/suggest.h"
 
 #include <signal.h>
 #include <sys/resource.h>
@@ -41,6 +43,29 @@ const struct cmd_struct *find_command(const char *name)
 	return NULL;
 }
 
+/* "'relase' is not a xenstable command; did you mean 'release'?" */
+static int unknown_command(const char *name)
+{
+	const char *names[ARRAY_SIZE(xs_commands)];
+	const char *near;
+	char *help = self_cmd_str("help", NULL);
+	size_t i;
+	int rc;
+
+	for (i = 0; xs_commands[i].name; i++)
+		names[i] = xs_commands[i].name;
+	names[i] = NULL;
+	near = suggest_closest(name, names);
+	if (near)
+		rc = error_usage("'%s' is not a xenstable command; did you mean '%s'? "
+				 "(every command: %s)", name, near, help);
+	else
+		rc = error_usage("'%s' is not a xenstable command (every command: %s)", name,
+				 help);
+	free(help);
+	return rc;
+}
+
 static const char main_usage[] =
 	"usage: xenstable [-C DIR] [--source DIR] [--json] [--quiet] COMMAND [ARGS]\n"
 	"       xenstable --version | help [COMMAND]\n";
@@ -66,24 +91,42 @@ int cmd_help(int argc, const char **argv, struct xs_ctx *ctx)
 {
 	const struct cmd_struct *c;
 	const char *sub[] = { NULL, "--help", NULL };
+	int i;
 
+	for (i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--json"))
+			xs_json = 1;
+	if (xs_json)
+		return error_usage("xenstable help has no JSON output; run it without --json");
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		print_main_help(stdout);
 		return 0;
 	}
 	c = find_command(argv[1]);
 	if (!c)
-		return error_usage("no command '%s' (see 'xenstable help')", argv[1]);
+		return unknown_command(argv[1]);
 	sub[0] = c->name;
 	return c->fn(2, sub, ctx);
 }
 
 int cmd_version(int argc, const char **argv, struct xs_ctx *ctx)
 {
-	(void)argc;
-	(void)argv;
+	int i;
+
 	(void)ctx;
-	printf("xenstable %s\n", XENSTABLE_VERSION);
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			printf("usage: xenstable version [--json]\n");
+			return 0;
+		}
+		if (strcmp(argv[i], "--json"))
+			return error_usage("version takes no argument but --json");
+		xs_json = 1;
+	}
+	if (xs_json)
+		printf("{\n  \"version\": \"%s\"\n}\n", XENSTABLE_VERSION);
+	else
+		printf("xenstable %s\n", XENSTABLE_VERSION);
 	return 0;
 }
 
@@ -114,7 +157,7 @@ static void sanitize_stdfds(void)
 int main(int argc, const char **argv)
 {
 	struct xs_ctx ctx = { NULL, NULL, REPO_LOCK_INIT, REPO_LOCK_INIT };
-	const char *dir = NULL;
+	const char *dir = NULL, *source_opt = NULL;
 	const struct cmd_struct *c;
 	int i, rc;
 
@@ -137,9 +180,9 @@ int main(int argc, const char **argv)
 			if (a[1] == 'C')
 				dir = argv[++i];
 			else
-				ctx.source = argv[++i];
+				ctx.source = source_opt = argv[++i];
 		} else if (starts_with(a, "--source=")) {
-			ctx.source = a + 9;
+			ctx.source = source_opt = a + 9;
 		} else if (!strcmp(a, "--json")) {
 			xs_json = 1;
 		} else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
@@ -155,6 +198,8 @@ int main(int argc, const char **argv)
 			return exit_code(error_usage("unknown global option '%s'", a));
 		}
 	}
+	/* Commands printed for a person name this program as it was run. */
+	self_cmd_init(argv[0], dir, source_opt);
 	if (i >= argc) {
 		fputs(main_usage, stderr);
 		return XS_USAGE;
@@ -162,8 +207,7 @@ int main(int argc, const char **argv)
 	c = find_command(argv[i]);
 	if (!c) {
 		fputs(main_usage, stderr);
-		return exit_code(error_usage("'%s' is not a xenstable command (see 'xenstable help')",
-					     argv[i]));
+		return exit_code(unknown_command(argv[i]));
 	}
 	if (dir && !is_dir(dir))
 		return exit_code(error_env("-C %s: no such directory", dir));
@@ -191,5 +235,6 @@ int main(int argc, const char **argv)
 	lock_release(&ctx.lock);
 	lock_release(&ctx.source_lock);
 	free(ctx.repo);
+	self_cmd_release();
 	return exit_code(finish_stdout(rc));
 }

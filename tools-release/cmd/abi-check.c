@@ -63,6 +63,7 @@ int cmd_abi_check(int argc, const char **argv, struct xs_ctx *ctx)
 	int jobs = 0;
 	struct option opts[] = {
 		OPT_INT_("jobs", 'j', &jobs, "N", "parallel make jobs for the build"),
+		OPT_BOOL_("json", 0, &xs_json, "the verdict as JSON (shape in xenstable(1))"),
 		OPT_END_(),
 	};
 	struct ctx_source cs;

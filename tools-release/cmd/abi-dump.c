@@ -23,6 +23,7 @@ int cmd_abi_dump(int argc, const char **argv, struct xs_ctx *ctx)
 		OPT_INT_("jobs", 'j', &jobs, "N", "parallel make jobs for the build"),
 		OPT_BOOL_("force", 0, &force,
 			  "dump a version that is not a release, or replace a newer baseline"),
+		OPT_BOOL_("json", 0, &xs_json, "the verdict as JSON (shape in xenstable(1))"),
 		OPT_END_(),
 	};
 	struct ctx_source cs;

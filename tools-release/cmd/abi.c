@@ -5,6 +5,7 @@
  */
 #include "../builtin.h"
 #include "../lib/usage.h"
+#include "../lib/suggest.h"
 
 static const char abi_usage[] =
 	"usage: xenstable abi dump REF [--jobs N] [--force]\n"
@@ -23,5 +24,13 @@ int cmd_abi(int argc, const char **argv, struct xs_ctx *ctx)
 	fputs(abi_usage, stderr);
 	if (argc < 2)
 		return error_usage("abi needs a sub-command: dump or check");
+	{
+		static const char *const names[] = { "dump", "check", NULL };
+		const char *near = suggest_closest(argv[1], names);
+
+		if (near)
+			return error_usage("abi: unknown sub-command '%s'; did you mean '%s'?",
+					   argv[1], near);
+	}
 	return error_usage("abi: unknown sub-command '%s'", argv[1]);
 }

@@ -23,14 +23,16 @@ int cmd_boot_check(int argc, const char **argv, struct xs_ctx *ctx)
 	struct option opts[] = {
 		OPT_INT_("timeout", 0, &timeout, "S", "stop qemu after S seconds (default 120)"),
 		OPT_STRING_("expect", 0, &expect, "VERSION",
-			    "the version the banner must report (default: the tree's at REF)"),
+			    "the version the banner must report (default: the release tag's, else the tree's at REF)"),
 		OPT_INT_("jobs", 'j', &jobs, "N", "parallel make jobs for the build"),
 		OPT_BOOL_("force", 0, &force, "rebuild the hypervisor even if it built before"),
+		OPT_BOOL_("json", 0, &xs_json, "the build and boot verdicts as JSON (shape in xenstable(1))"),
 		OPT_END_(),
 	};
 	struct ctx_source cs;
 	struct boot_check_opts o;
 	struct check_result build, boot;
+	char *tag_version;
 	char took[32];
 	int rc;
 	size_t i;
@@ -57,6 +59,9 @@ int cmd_boot_check(int argc, const char **argv, struct xs_ctx *ctx)
 	o.maint_root = ctx->repo;
 	o.branches = &cs.branches;
 	o.expect = expect;
+	/* A release tag is checked against the version it names. */
+	tag_version = boot_tag_version(&cs.src, &cs.branches, argv[0]);
+	o.tag_version = tag_version;
 	o.timeout_ms = timeout * 1000L;
 	o.jobs = jobs;
 	o.force_build = !!force;
@@ -69,6 +74,7 @@ int cmd_boot_check(int argc, const char **argv, struct xs_ctx *ctx)
 		jw_init(&w, 1);
 		jw_obj_begin(&w);
 		jw_kv_str(&w, "ref", argv[0]);
+		jw_kv_str(&w, "tag_version", tag_version);
 		jw_key(&w, "build");
 		check_result_json(&w, &build);
 		jw_key(&w, "result");
@@ -96,6 +102,7 @@ int cmd_boot_check(int argc, const char **argv, struct xs_ctx *ctx)
 		rc = -check_exit_code(&boot);
 	check_result_release(&build);
 	check_result_release(&boot);
+	free(tag_version);
 	ctx_source_close(&cs);
 	return rc;
 }

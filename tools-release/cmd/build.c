@@ -72,6 +72,7 @@ int cmd_build(int argc, const char **argv, struct xs_ctx *ctx)
 		OPT_INT_("jobs", 'j', &jobs, "N", "parallel make jobs (default: CPUs online)"),
 		OPT_BOOL_("keep", 0, &keep, "keep the exported build tree and print its path"),
 		OPT_BOOL_("force", 0, &force, "rebuild even when this commit built before"),
+		OPT_BOOL_("json", 0, &xs_json, "the verdicts as JSON (shape in xenstable(1))"),
 		OPT_END_(),
 	};
 	struct ctx_source cs;

@@ -156,7 +156,7 @@ int cmd_bundle_apply(int argc, const char **argv, struct xs_ctx *ctx)
 	memset(&s, 0, sizeof(s));
 	b = branch_find(&bs, branch);
 	if (!b) {
-		rc = error_input("no maintained branch '%s' (see branches/*.conf)", branch);
+		rc = branch_error_unknown(&bs, branch, XS_INPUT);
 		goto out_bs;
 	}
 	rc = bundle_session_open(&s, ctx, argv[0], date, "bundle apply");

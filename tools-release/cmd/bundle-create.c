@@ -115,7 +115,7 @@ int cmd_bundle_create(int argc, const char **argv, struct xs_ctx *ctx)
 		goto out_args;
 	o.branch = branch_find(&bs, branch);
 	if (!o.branch) {
-		rc = error_input("no maintained branch '%s' (see branches/*.conf)", branch);
+		rc = branch_error_unknown(&bs, branch, XS_INPUT);
 		goto out_bs;
 	}
 	gpg_init(&gpg, NULL);

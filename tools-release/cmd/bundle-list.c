@@ -10,6 +10,7 @@
 #include "../lib/fs.h"
 #include "../lib/json.h"
 #include "../lib/parse-options.h"
+#include "../lib/quote.h"
 #include "../lib/usage.h"
 #include "../lib/xalloc.h"
 
@@ -46,6 +47,33 @@ static const char *record_state(const struct bundle_store *s, const struct bundl
 	return "current";
 }
 
+#define NCOLS 6
+
+/* One row of the table: NCOLS cells. */
+static void add_row(struct strvec *rows, const char *file, const char *id, const char *rev,
+		    const char *xsas, const char *embargo, const char *state)
+{
+	strvec_pushl(rows, file, id, rev, xsas, embargo, state, NULL);
+}
+
+/* The table, each column as wide as its widest cell (long names too). */
+static void print_rows(const struct strvec *rows)
+{
+	size_t w[NCOLS] = { 0 }, i, c;
+
+	for (i = 0; i < rows->nr; i++) {
+		size_t n = strlen(rows->v[i]);
+
+		if (n > w[i % NCOLS])
+			w[i % NCOLS] = n;
+	}
+	for (i = 0; i + NCOLS <= rows->nr; i += NCOLS) {
+		for (c = 0; c < NCOLS - 1; c++)
+			printf("%-*s ", (int)w[c], rows->v[i + c]);
+		printf("%s\n", rows->v[i + NCOLS - 1]);
+	}
+}
+
 int cmd_bundle_list(int argc, const char **argv, struct xs_ctx *ctx)
 {
 	const char *branch = NULL, *date_arg = NULL;
@@ -62,6 +90,7 @@ int cmd_bundle_list(int argc, const char **argv, struct xs_ctx *ctx)
 	struct json_writer w;
 	struct strbuf out = STRBUF_INIT;
 	const struct branch *b = NULL;
+	struct strvec rows = STRVEC_INIT;
 	char *bdir, *used;
 	int64_t date;
 	size_t i, k, shown = 0;
@@ -81,8 +110,9 @@ int cmd_bundle_list(int argc, const char **argv, struct xs_ctx *ctx)
 	if (rc)
 		return rc;
 	if (branch && !(b = branch_find(&bs, branch))) {
+		rc = branch_error_unknown(&bs, branch, XS_INPUT);
 		branches_release(&bs);
-		return error_input("no maintained branch '%s' (see branches/*.conf)", branch);
+		return rc;
 	}
 	rc = bundle_store_load(&s, ctx->repo);
 	if (rc) {
@@ -112,8 +142,7 @@ int cmd_bundle_list(int argc, const char **argv, struct xs_ctx *ctx)
 		jw_key(&w, "bundles");
 		jw_arr_begin(&w);
 	} else {
-		printf("%-44s %-8s %-4s %-10s %-16s %s\n", "file", "id", "rev", "XSAs",
-		       "embargo (UTC)", "state");
+		add_row(&rows, "file", "id", "rev", "XSAs", "embargo (UTC)", "state");
 	}
 	for (i = 0; i < s.nr; i++) {
 		const struct bundle_record *r = &s.v[i];
@@ -143,8 +172,13 @@ int cmd_bundle_list(int argc, const char **argv, struct xs_ctx *ctx)
 			jw_kv_str(&w, "state", state);
 			jw_obj_end(&w);
 		} else {
-			printf("%-44s %.8s r%-3ld %-10s %-16s %s%s%s\n", r->file ? r->file : "(not kept)",
-			       r->id, r->revision, x.buf, d, state, why.len ? ": " : "", why.buf);
+			char rev[32], id[9], *st = xstrfmt("%s%s%s", state, why.len ? ": " : "",
+							   why.buf);
+
+			snprintf(rev, sizeof(rev), "r%ld", r->revision);
+			snprintf(id, sizeof(id), "%.8s", r->id);
+			add_row(&rows, r->file ? r->file : "(not kept)", id, rev, x.buf, d, st);
+			free(st);
 		}
 		shown++;
 		for (k = 0; r->file && k < files.nr; k++)
@@ -162,11 +196,19 @@ int cmd_bundle_list(int argc, const char **argv, struct xs_ctx *ctx)
 			jw_kv_str(&w, "state", "unverified");
 			jw_obj_end(&w);
 		} else {
-			printf("%-44s %-8s %-4s %-10s %-16s %s\n", files.v[k], "-", "-", "-", "-",
-			       "unverified (xenstable bundle verify FILE)");
+			char *abs = ctx_path(ctx, files.v[k]);
+			char *check = self_cmd_str("bundle", "verify", abs, NULL);
+			char *st = xstrfmt("unverified; check it: %s", check);
+
+			add_row(&rows, files.v[k], "-", "-", "-", "-", st);
+			free(st);
+			free(check);
+			free(abs);
 		}
 		shown++;
 	}
+	if (!json)
+		print_rows(&rows);
 	if (json) {
 		jw_arr_end(&w);
 		jw_obj_end(&w);
@@ -179,6 +221,7 @@ int cmd_bundle_list(int argc, const char **argv, struct xs_ctx *ctx)
 	strbuf_release(&out);
 	free(used);
 	strvec_clear(&files);
+	strvec_clear(&rows);
 	bundle_store_release(&s);
 	branches_release(&bs);
 	return 0;

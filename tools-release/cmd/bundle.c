@@ -7,6 +7,7 @@
 #include "../lib/escape.h"
 #include "../lib/usage.h"
 #include "../lib/xalloc.h"
+#include "../lib/suggest.h"
 
 static const struct {
 	const char *name;
@@ -45,6 +46,18 @@ int cmd_bundle(int argc, const char **argv, struct xs_ctx *ctx)
 		if (!strcmp(argv[1], bundle_cmds[i].name))
 			return bundle_cmds[i].fn(argc - 1, argv + 1, ctx);
 	bundle_usage(stderr);
+	{
+		const char *names[ARRAY_SIZE(bundle_cmds) + 1];
+		const char *near;
+
+		for (i = 0; i < ARRAY_SIZE(bundle_cmds); i++)
+			names[i] = bundle_cmds[i].name;
+		names[i] = NULL;
+		near = suggest_closest(argv[1], names);
+		if (near)
+			return error_usage("'%s' is not a bundle subcommand; did you mean '%s'?",
+					   argv[1], near);
+	}
 	return error_usage("'%s' is not a bundle subcommand", argv[1]);
 }
 

@@ -2,6 +2,7 @@
 #include "../lib/fs.h"
 #include "../lib/usage.h"
 #include "../lib/xalloc.h"
+#include "../lib/quote.h"
 
 char *ctx_path(const struct xs_ctx *ctx, const char *rel)
 {
@@ -23,9 +24,12 @@ int ctx_open_source(const struct xs_ctx *ctx, struct git_repo *r)
 	 * (tags, earlier fixes): a cut one gives wrong answers, not errors. */
 	if (!rc && r->shallow) {
 		char *path = ctx_source_path(ctx);
+		struct strbuf fix = STRBUF_INIT;
 
+		sq_quote_argl(&fix, "git", "-C", path, "fetch", "--unshallow", NULL);
 		rc = error_env("%s is a shallow clone: xenstable needs the whole history of the "
-			       "branches; run 'git -C %s fetch --unshallow' first", path, path);
+			       "branches; first run: %s", path, fix.buf);
+		strbuf_release(&fix);
 		free(path);
 		git_close(r);
 	}
@@ -38,9 +42,12 @@ int ctx_open_source_shallow_ok(const struct xs_ctx *ctx, struct git_repo *r)
 	int rc;
 
 	if (!path_exists(path)) {
+		char *make = self_cmd_str("upstream", "init", path, NULL);
+
 		rc = error_env("no source repository at %s: pass --source DIR, set "
-			       "XENSTABLE_SOURCE, or create the reference upstream with "
-			       "'make upstream'", path);
+			       "XENSTABLE_SOURCE, or create the reference upstream there: %s",
+			       path, make);
+		free(make);
 		free(path);
 		return rc;
 	}
@@ -75,9 +82,9 @@ int ctx_source_open(struct xs_ctx *ctx, struct ctx_source *cs, const char *branc
 	if (branch) {
 		cs->branch = branch_find(&cs->branches, branch);
 		if (!cs->branch) {
+			rc = branch_error_unknown(&cs->branches, branch, XS_USAGE);
 			branches_release(&cs->branches);
-			return error_usage("no branch '%s' in branches/ (see 'xenstable support')",
-					   branch);
+			return rc;
 		}
 	}
 	rc = ctx_open_source(ctx, &cs->src);

@@ -11,6 +11,7 @@
 #include "../lib/fs.h"
 #include "../lib/json.h"
 #include "../lib/parse-options.h"
+#include "../lib/quote.h"
 #include "../lib/usage.h"
 #include "../lib/xalloc.h"
 
@@ -117,9 +118,54 @@ static void print_checks(const struct release_plan *p, size_t from)
 
 		if (p->checks[i].duration_ms >= 1000)
 			preflight_format_ms(p->checks[i].duration_ms, d);
-		printf("  %s %-10s %s%s%s%s\n", mark(p->checks[i].status), p->checks[i].name,
-		       p->checks[i].reason ? p->checks[i].reason : "", *d ? " (" : "", d,
-		       *d ? ")" : "");
+		printf("  %s %-10s %s%s%s%s%s\n", mark(p->checks[i].status), p->checks[i].name,
+		       p->checks[i].reason ? p->checks[i].reason : "",
+		       p->checks[i].reused ? " (reused)" : "", *d ? " (" : "", d, *d ? ")" : "");
+	}
+}
+
+/* "git -C SRC ARGS..." quoted, on a line of its own. */
+static void print_git(const struct release_env *e, const char *first, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *dir = e->src.worktree ? e->src.worktree : e->src.git_dir;
+	va_list ap;
+	const char *a;
+
+	sq_quote_argl(&sb, "git", "-C", dir, NULL);
+	va_start(ap, first);
+	for (a = first; a; a = va_arg(ap, const char *))
+		sq_quote_argl(&sb, a, NULL);
+	va_end(ap);
+	printf("  %s\n", sb.buf);
+	strbuf_release(&sb);
+}
+
+/* How to publish the release: lines to paste, naming remotes that exist. */
+static void print_publish(const struct release_env *e, const struct release_plan *p,
+			  const struct branch *b)
+{
+	size_t i;
+
+	if (p->remote_push && p->push_url) {
+		printf("to publish (xenstable never pushes), add the remote of push-url, then push:\n");
+		print_git(e, "remote", "add", p->remote_push, p->push_url, NULL);
+		print_git(e, "push", p->remote_push, b->ref, p->tag, NULL);
+	} else if (p->remote_push) {
+		printf("to publish (xenstable never pushes):\n");
+		print_git(e, "push", p->remote_push, b->ref, p->tag, NULL);
+	} else if (p->remotes.nr) {
+		printf("to publish (xenstable never pushes), push to the remote that publishes %s "
+		       "(no remote tracks it; set push-url in [release] of %s to choose), one of:\n",
+		       b->ref, b->path);
+		for (i = 0; i < p->remotes.nr; i++)
+			print_git(e, "push", p->remotes.v[i], b->ref, p->tag, NULL);
+	} else {
+		printf("to publish (xenstable never pushes): the source repository has no remote; "
+		       "add the one that publishes %s, its URL in place of URL (or set push-url in "
+		       "[release] of %s), then push:\n", b->ref, b->path);
+		print_git(e, "remote", "add", "origin", "URL", NULL);
+		print_git(e, "push", "origin", b->ref, p->tag, NULL);
 	}
 }
 
@@ -198,9 +244,7 @@ static int release_one(struct release_env *e, struct xs_ctx *ctx, const struct b
 	printf("released %s: tag %s on %.12s, %s moved to %.12s (%d.%d.%d-pre)\n", p.version,
 	       p.tag, p.release_commit, b->ref, p.pre_commit, b->major, b->minor, p.point + 1);
 	printf("artifacts: %s\n", p.dist);
-	printf("to publish (xenstable never pushes):\n  git -C %s push %s %s %s\n",
-	       e->src.worktree ? e->src.worktree : e->src.git_dir,
-	       p.remote_push ? p.remote_push : "origin", b->ref, p.tag);
+	print_publish(e, &p, b);
 	*summary = xstrfmt("released %s", p.tag);
 out:
 	release_plan_release(&p);
@@ -304,6 +348,7 @@ int cmd_release(int argc, const char **argv, struct xs_ctx *ctx)
 		OPT_INT_("jobs", 'j', &jobs, "N", "parallel jobs for builds and compression"),
 		OPT_BOOL_("due", 0, &due, "list the branches due for a release"),
 		OPT_BOOL_("all-due", 0, &all_due, "release every due branch, then print a summary"),
+		OPT_BOOL_("json", 0, &xs_json, "with --due: the list as JSON (shape in xenstable(1))"),
 		OPT_END_(),
 	};
 	struct release_env e;
@@ -323,6 +368,9 @@ int cmd_release(int argc, const char **argv, struct xs_ctx *ctx)
 				 "name one branch (see --help)");
 	if (!rc && due && all_due)
 		rc = error_usage("--due and --all-due go alone");
+	if (!rc && xs_json && !due)
+		rc = error_usage("xenstable release %s has no JSON output (--json goes with "
+				 "--due)", all_due ? "--all-due" : "BRANCH");
 	for (i = 0; !rc && i < skip.nr; i++) {
 		size_t k;
 
@@ -355,7 +403,7 @@ int cmd_release(int argc, const char **argv, struct xs_ctx *ctx)
 			char *summary = NULL;
 
 			if (!b)
-				rc = error_input("no branch '%s' in branches/", argv[0]);
+				rc = branch_error_unknown(&e.branches, argv[0], XS_INPUT);
 			else
 				rc = release_one(&e, ctx, b, when, key ? fpr : NULL, jobs, &skip,
 						 dry_run, &summary);

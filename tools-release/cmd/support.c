@@ -12,6 +12,7 @@
 #include "../lib/strbuf.h"
 #include "../lib/usage.h"
 #include "../lib/xalloc.h"
+#include "../lib/quote.h"
 
 static const char *const support_usage[] = {
 	"xenstable support [--date YYYY-MM-DD] [--json]",
@@ -192,8 +193,11 @@ static int write_doc(struct xs_ctx *ctx, const struct branch_set *bs, int check_
 		rc = support_update_doc(&doc, "SUPPORT.md", bs);
 	if (rc == 1) {
 		if (check_only) {
+			char *fix = self_cmd_str("support", "--write", NULL);
+
 			rc = error_fail("SUPPORT.md is out of date with branches/*.conf; "
-					"run 'xenstable support --write'");
+					"run: %s", fix);
+			free(fix);
 		} else {
 			rc = ctx_lock(ctx, "support --write");
 			if (!rc)
@@ -218,6 +222,7 @@ int cmd_support(int argc, const char **argv, struct xs_ctx *ctx)
 		OPT_STRING_("import", 0, &import, "SOURCE_REF", "read SUPPORT.md on a source branch into branches/X.Y.conf"),
 		OPT_BOOL_("write", 0, &write, "regenerate the table in SUPPORT.md"),
 		OPT_BOOL_("check", 0, &check, "exit 1 if SUPPORT.md's table is out of date"),
+		OPT_BOOL_("json", 0, &xs_json, "the matrix as JSON (shape in xenstable(1))"),
 		OPT_END_(),
 	};
 	struct branch_set bs;
@@ -231,6 +236,9 @@ int cmd_support(int argc, const char **argv, struct xs_ctx *ctx)
 		return error_usage("unexpected argument '%s'", argv[0]);
 	if ((import != NULL) + write + check > 1)
 		return error_usage("--import, --write and --check go alone");
+	if (xs_json && (import || write || check))
+		return error_usage("xenstable support %s has no JSON output (--json goes with "
+				   "the matrix)", import ? "--import" : write ? "--write" : "--check");
 	if (import)
 		return import_support(ctx, import);
 	day = date_today();

@@ -16,18 +16,49 @@ static const char *const upstream_usage[] = {
 	NULL
 };
 
+/*
+ * The reference tree an installed xenstable carries: $XENSTABLE_DATA, else
+ * ../share/xenstable beside the program (PREFIX/bin/xenstable ->
+ * PREFIX/share/xenstable), when it holds upstream/plan.  malloc()ed or NULL.
+ */
+static char *installed_data_dir(void)
+{
+	const char *env = getenv("XENSTABLE_DATA");
+	char *exe, *dir = NULL, *plan;
+
+	if (env && *env) {
+		dir = xstrdup(env);
+	} else if ((exe = realpath("/proc/self/exe", NULL))) {
+		char *bin = path_dirname(exe);
+
+		dir = xstrfmt("%s/../share/xenstable", bin);
+		free(bin);
+		free(exe);
+	}
+	if (!dir)
+		return NULL;
+	plan = path_join(dir, "upstream/plan");
+	if (!is_regular_file(plan)) {
+		free(plan);
+		free(dir);
+		return NULL;
+	}
+	free(plan);
+	return dir;
+}
+
 int cmd_upstream(int argc, const char **argv, struct xs_ctx *ctx)
 {
 	const char *key = NULL, *plan_dir = NULL;
 	struct option opts[] = {
 		OPT_STRING_("key", 0, &key, "FPR", "sign the RELEASE tags with this key"),
-		OPT_STRING_("plan", 0, &plan_dir, "DIR", "plan directory (default: tools-release/upstream)"),
+		OPT_STRING_("plan", 0, &plan_dir, "DIR", "plan directory (default: tools-release/upstream, else PREFIX/share/xenstable/upstream)"),
 		OPT_END_(),
 	};
 	struct upstream_opts o;
 	struct gpg_ctx gpg;
 	char fpr[GPG_FPR_LEN + 1];
-	char *default_plan = NULL;
+	char *default_plan = NULL, *data_root = NULL;
 	int rc;
 
 	argc = parse_options(argc, argv, opts, upstream_usage);
@@ -39,10 +70,31 @@ int cmd_upstream(int argc, const char **argv, struct xs_ctx *ctx)
 	}
 	if (key && gpg_normalize_fpr(key, fpr))
 		return error_usage("--key '%s' is not a 40-digit fingerprint", key);
-	if (!plan_dir)
-		plan_dir = default_plan = ctx_path(ctx, "tools-release/upstream");
-	gpg_init(&gpg, NULL);
 	memset(&o, 0, sizeof(o));
+	if (!plan_dir) {
+		/* A checkout of xenstable has the tree and the plan; an installed
+		 * xenstable has them in PREFIX/share/xenstable. */
+		char *in_repo = ctx_path(ctx, "tools-release/upstream");
+		char *plan_file = path_join(in_repo, "plan");
+
+		if (is_regular_file(plan_file)) {
+			plan_dir = default_plan = in_repo;
+		} else {
+			free(in_repo);
+			data_root = installed_data_dir();
+			if (!data_root) {
+				free(plan_file);
+				return error_env("no reference tree: %s has no tools-release/upstream/plan, "
+						 "and xenstable's data is not installed beside it "
+						 "(PREFIX/share/xenstable; XENSTABLE_DATA names another "
+						 "place)", ctx->repo);
+			}
+			o.data_root = data_root;
+			plan_dir = default_plan = path_join(data_root, "upstream");
+		}
+		free(plan_file);
+	}
+	gpg_init(&gpg, NULL);
 	o.maint_root = ctx->repo;
 	o.plan_dir = plan_dir;
 	o.dir = argv[1];
@@ -65,5 +117,6 @@ int cmd_upstream(int argc, const char **argv, struct xs_ctx *ctx)
 out:
 	gpg_release(&gpg);
 	free(default_plan);
+	free(data_root);
 	return rc;
 }

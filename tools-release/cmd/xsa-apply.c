@@ -22,6 +22,7 @@
 #include "../lib/parse-options.h"
 #include "../lib/usage.h"
 #include "../lib/xalloc.h"
+#include "../lib/quote.h"
 
 static const char *const apply_usage[] = {
 	"xenstable xsa apply BRANCH [NNN...] [--date D] [--dry-run] [--variant NAME]\n"
@@ -151,8 +152,15 @@ static void print_plan(const struct xa_plan *p, int with_head)
 			printf(" %s", p->kept_files.v[k]);
 		if (!p->kept_clean)
 			printf("\n");
-		printf("Finish the change there (leave it uncommitted, delete the .rej files), then\n"
-		       "run 'xenstable xsa apply --continue'; or give up with --abort.\n");
+		{
+			char *cont = self_cmd_str("xsa", "apply", "--continue", NULL);
+			char *abort_ = self_cmd_str("xsa", "apply", "--abort", NULL);
+
+			printf("Finish the change there (leave it uncommitted, delete the .rej "
+			       "files), then run:\n  %s\nor give up with:\n  %s\n", cont, abort_);
+			free(cont);
+			free(abort_);
+		}
 	} else if (failed) {
 		printf("\n%s: nothing moved (stays at %s)\n", ref_name(p->target),
 		       short_oid(p->base));
@@ -349,7 +357,7 @@ static int do_branch(const struct apply_args *a, struct xa_opts *o,
 	int rc;
 
 	if (!b)
-		return error_input("no maintained branch '%s' (see branches/*.conf)", name);
+		return branch_error_unknown(bs, name, XS_INPUT);
 	if (a->to && (rc = check_private_ref(o->src, bs, a->to)))
 		return rc;
 	{
@@ -535,9 +543,13 @@ int cmd_xsa_apply(int argc, const char **argv, struct xs_ctx *ctx)
 		for (k = 0; k < waiting.nr && !e; k++)
 			if (waiting.e[k].outcome == XA_CONFLICT)
 				e = &waiting.e[k];
+		char *cont = self_cmd_str("xsa", "apply", "--continue", NULL);
+
 		rc = error_env("an apply to %s waits for you in %s (XSA-%d did not apply); "
-			       "finish it and run 'xenstable xsa apply --continue', or --abort",
-			       ref_name(waiting.target), waiting.worktree, e ? e->xsa : 0);
+			       "finish it (or give up with --abort instead of --continue), then "
+			       "run: %s", ref_name(waiting.target), waiting.worktree,
+			       e ? e->xsa : 0, cont);
+		free(cont);
 	} else if (rc > 0) {
 		rc = 0;
 	}

@@ -54,7 +54,7 @@ int cmd_xsa_export(int argc, const char **argv, struct xs_ctx *ctx)
 	xsa_export_init(&x);
 	b = branch_find(&bs, argv[0]);
 	if (!b) {
-		rc = error_input("no maintained branch '%s' (see branches/*.conf)", argv[0]);
+		rc = branch_error_unknown(&bs, argv[0], XS_INPUT);
 		goto out_bs;
 	}
 	rc = ctx_open_source(ctx, &src);

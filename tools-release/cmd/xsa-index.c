@@ -7,6 +7,7 @@
 #include "../lib/fs.h"
 #include "../lib/parse-options.h"
 #include "../lib/usage.h"
+#include "../lib/quote.h"
 
 static const char *const index_usage[] = {
 	"xenstable xsa index [--check]",
@@ -47,8 +48,10 @@ int cmd_xsa_index(int argc, const char **argv, struct xs_ctx *ctx)
 		say("xsa/xsa.json: up to date (%zu advisories)", s.nr);
 		rc = 0;
 	} else if (check) {
-		rc = error_fail("xsa/xsa.json is out of date with the store; run "
-				"'xenstable xsa index'");
+		char *fix = self_cmd_str("xsa", "index", NULL);
+
+		rc = error_fail("xsa/xsa.json is out of date with the store; run: %s", fix);
+		free(fix);
 	} else {
 		rc = mkdir_p(dir, 0755);
 		if (!rc)

@@ -57,7 +57,7 @@ int cmd_xsa_mark(int argc, const char **argv, struct xs_ctx *ctx)
 		return rc;
 	b = branch_find(&bs, argv[1]);
 	if (!b) {
-		rc = error_input("no maintained branch '%s' (see branches/*.conf)", argv[1]);
+		rc = branch_error_unknown(&bs, argv[1], XS_INPUT);
 		goto out_bs;
 	}
 	rc = ctx_lock(ctx, "xsa mark");

@@ -5,6 +5,7 @@
 #include "xsa.h"
 #include "../lib/date.h"
 #include "../lib/usage.h"
+#include "../lib/suggest.h"
 
 #include <ctype.h>
 
@@ -76,5 +77,17 @@ int cmd_xsa(int argc, const char **argv, struct xs_ctx *ctx)
 		if (!strcmp(argv[1], xsa_cmds[i].name))
 			return xsa_cmds[i].fn(argc - 1, argv + 1, ctx);
 	xsa_usage(stderr);
+	{
+		const char *names[ARRAY_SIZE(xsa_cmds) + 1];
+		const char *near;
+
+		for (i = 0; i < ARRAY_SIZE(xsa_cmds); i++)
+			names[i] = xsa_cmds[i].name;
+		names[i] = NULL;
+		near = suggest_closest(argv[1], names);
+		if (near)
+			return error_usage("'%s' is not an xsa subcommand; did you mean '%s'?",
+					   argv[1], near);
+	}
 	return error_usage("'%s' is not an xsa subcommand", argv[1]);
 }

@@ -8,6 +8,8 @@ set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 OUT=${DEMO_OUT:-$ROOT/demo-out}
 XS_BIN=${XENSTABLE:-$ROOT/tools-release/xenstable}
+case $XS_BIN in /*) ;; *) XS_BIN=$(pwd)/$XS_BIN ;; esac
+
 D="2026-11-21 12:00"		# the day of the story
 AFTER="2026-12-16 09:00"	# a day after XSA-905's embargo
 START=$(date +%s)
@@ -26,22 +28,55 @@ heading() {
 	done
 }
 
-# run [-n N] [-t N] [-x CODE] CMD...: show the command and its output (the
-# first N lines, or with -t the last N, default all), expect exit CODE
-# (default 0).  The whole output goes to demo-out/log.txt.
+# sq WORD: WORD quoted for a POSIX shell (as xenstable quotes what it
+# prints): plain words as they are, anything else in single quotes.
+sq() {
+	case $1 in
+	'' | *[!A-Za-z0-9_./:@%+=,-]*)
+		printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")" ;;
+	*) printf '%s' "$1" ;;
+	esac
+}
+
+# shown ARGS...: the command line as a person pastes it in demo-out/:
+# every word quoted, demo-out's own paths relative, xenstable by the name
+# that runs it.
+shown() {
+	_line=
+	for _w in "$@"; do
+		case $_w in
+		"$XS_BIN") _w=$XS_SHOWN ;;
+		"$OUT") _w=. ;;
+		"$OUT"/*) _w=${_w#"$OUT"/} ;;
+		esac
+		[ "$_w" = "$XS_SHOWN" ] && [ "$_w" = xenstable ] && { _line="$_line xenstable"; continue; }
+		_line="$_line $(sq "$_w")"
+	done
+	printf '%s' "${_line# }"
+}
+
+# run [-n N] [-t N] [-x CODE] [-e VAR=VALUE]... CMD...: show the command
+# and its output (the first N lines, or with -t the last N, default all),
+# expect exit CODE (default 0).  The command runs in demo-out/, so what is
+# shown can be pasted there; -e sets one variable for it, shown in front.
+# demo-out/log.txt gets each command and its whole output.
 run() {
-	max=0 tail=0 want=0
+	max=0 tail=0 want=0 env_var=X_DEMO_UNSET env_val=
 	while :; do
 		case $1 in
 		-n) max=$2; shift 2 ;;
 		-t) tail=$2; shift 2 ;;
 		-x) want=$2; shift 2 ;;
+		-e) env_var=${2%%=*}; env_val=${2#*=}; shift 2 ;;
 		*) break ;;
 		esac
 	done
-	printf '\n   $ %s\n' "$(echo "$*" | sed "s|$OUT/||g; s|$XS_BIN|xenstable|")"
+	line=$(shown "$@")
+	[ "$env_var" = X_DEMO_UNSET ] || line="$env_var=$(sq "$env_val") $line"
+	printf '\n   $ %s\n' "$line"
+	printf '$ %s\n' "$line" >>"$OUT/log.txt"
 	set +e
-	"$@" >"$OUT/.last" 2>&1
+	(cd "$OUT" && export "$env_var=$env_val" && exec "$@") >"$OUT/.last" 2>&1
 	rc=$?
 	set -e
 	if [ "$tail" -gt 0 ] && [ "$(wc -l <"$OUT/.last")" -gt "$tail" ]; then
@@ -53,7 +88,8 @@ run() {
 	else
 		sed "s|$OUT/||g; s/^/     /" "$OUT/.last"
 	fi
-	cat "$OUT/.last" >>"$OUT/log.txt"
+	sed "s|$OUT/||g" "$OUT/.last" >>"$OUT/log.txt"
+	printf '(exit %d)\n\n' "$rc" >>"$OUT/log.txt"
 	if [ "$rc" -ne "$want" ]; then
 		printf '   (exit %d, expected %d: the demo stops here)\n' "$rc" "$want"
 		exit 1
@@ -64,17 +100,25 @@ run() {
 # xs [-n N] [-x CODE] ARGS: xenstable on the maintenance repository.
 xs() {
 	opts=
-	while [ "$1" = -n ] || [ "$1" = -t ] || [ "$1" = -x ]; do
-		opts="$opts $1 $2"
+	while [ "$1" = -n ] || [ "$1" = -t ] || [ "$1" = -x ] || [ "$1" = -e ]; do
+		opts="$opts $1 $(sq "$2")"
 		shift 2
 	done
-	run $opts "$XS_BIN" -C "$OUT/maint" --source "$OUT/upstream" "$@"
+	eval "run $opts \"\$XS_BIN\" -C \"\$OUT/maint\" --source \"\$OUT/upstream\" \"\$@\""
 }
 
 # --- the stage ---------------------------------------------------------
 rm -rf "$OUT"
 mkdir -p "$OUT"
 : >"$OUT/log.txt"
+# The name a person pastes in demo-out/: xenstable when that is this one
+# on $PATH, else the path that reaches it from there.
+if [ "$(command -v xenstable 2>/dev/null | xargs -r readlink -f)" = "$(readlink -f "$XS_BIN")" ]; then
+	XS_SHOWN=xenstable
+else
+	XS_SHOWN=$(realpath --relative-to="$OUT" "$XS_BIN" 2>/dev/null || echo "$XS_BIN")
+	case $XS_SHOWN in /*|../*) ;; *) XS_SHOWN=./$XS_SHOWN ;; esac
+fi
 # gpg-agent sockets need short paths: the keyrings live in /tmp while the
 # demo runs and are exported to demo-out/keys/.
 GNUPGHOME=$(mktemp -d "${TMPDIR:-/tmp}/xsdemo.XXXXXX")
@@ -196,7 +240,7 @@ git -C "$OUT/upstream" worktree add -q "$OUT/alice-wt" alice/4.16-backports
 	git am -q "$OUT/advisories/902/xsa902.patch" "$OUT/advisories/905/xsa905.patch")
 git -C "$OUT/upstream" worktree remove --force "$OUT/alice-wt"
 run git -C "$OUT/upstream" log --oneline stable-4.16..alice/4.16-backports
-XENSTABLE_NOW="$D" xs bundle create --branch 4.16 --xsa 902 --xsa 905 --commits stable-4.16..alice/4.16-backports \
+xs -e XENSTABLE_NOW="$D" bundle create --branch 4.16 --xsa 902 --xsa 905 --commits stable-4.16..alice/4.16-backports \
 	--embargo "2026-12-15 12:00" --key "$ALICE" --producer alice --encrypt-to "$BOB"
 BUNDLE=$(ls "$OUT"/maint/backports/4.16/*.tar.gz.gpg)
 xs bundle list --date "$D"
@@ -217,8 +261,8 @@ for b in $(git -C "$OUT/bob/upstream" for-each-ref --format='%(refname:lstrip=3)
 done
 git -C "$OUT/bob/upstream" config user.name Bob
 git -C "$OUT/bob/upstream" config user.email bob@distro-b.example
-bob() { GNUPGHOME=$BOB_HOME run "$XS_BIN" -C "$OUT/bob/maint" --source "$OUT/bob/upstream" "$@"; }
-bob_x() { code=$1; shift; GNUPGHOME=$BOB_HOME run -x "$code" "$XS_BIN" -C "$OUT/bob/maint" --source "$OUT/bob/upstream" "$@"; }
+bob() { run -e GNUPGHOME="$BOB_HOME" "$XS_BIN" -C "$OUT/bob/maint" --source "$OUT/bob/upstream" "$@"; }
+bob_x() { code=$1; shift; run -x "$code" -e GNUPGHOME="$BOB_HOME" "$XS_BIN" -C "$OUT/bob/maint" --source "$OUT/bob/upstream" "$@"; }
 bob bundle verify "$BUNDLE" --date "$D"
 bob_x 3 bundle apply "$BUNDLE" --branch 4.16 --to refs/heads/stable-4.16 --date "$D"
 bob bundle apply "$BUNDLE" --branch 4.16 --date "$D"
@@ -252,7 +296,7 @@ sed -n '/^<!-- distro-check -->$/,/^<!-- \/distro-check -->$/p' "$ROOT/README.md
 command -v git-evtag >/dev/null 2>&1 || sed -i '/git evtag verify/d' "$OUT/distro-check.sh"
 run -t 8 sh -c "cd '$OUT/maint/dist/4.19.3' && TMPDIR='$OUT' XEN='$OUT/distro-xen' sh '$OUT/distro-check.sh'"
 xs xsa export 4.19 "$OUT/quilt-4.19" --since RELEASE-4.19.2
-run sh -c "cat '$OUT/quilt-4.19/series'"
+run cat "$OUT/quilt-4.19/series"
 
 heading "The status page" \
 	"A static page with the support timeline, the XSA matrix, the releases and" \
@@ -271,6 +315,7 @@ cat <<EOT
    demo-out/maint/backports/4.16/ Alice's encrypted bundle (Bob keeps his copy in demo-out/bob/)
    demo-out/upstream/             the reference upstream, with the new RELEASE tags
    demo-out/quilt-4.19/           the 4.19 XSA fixes as a quilt series for packagers
-   demo-out/log.txt               every command's full output
+   demo-out/log.txt               every command ($ ...) beside its full output and exit code
+   Commands are shown as run in demo-out/: paste them there (cd demo-out).
    Try: make release BRANCH=4.19 (the same command on .xenstable/, with a demo key)
 EOT

@@ -8,6 +8,7 @@
 #include "usage.h"
 #include "version.h"
 #include "xalloc.h"
+#include "quote.h"
 
 #include <ctype.h>
 
@@ -199,10 +200,13 @@ int abi_baseline_load(struct abi_baseline *b, const char *dir)
 		char hex[SHA256_HEX_LEN + 1];
 
 		rc = sha256_file_hex(f, hex);
-		if (!rc && strcmp(hex, b->libs[i].sha256))
+		if (!rc && strcmp(hex, b->libs[i].sha256)) {
+			char *fix = self_cmd_str("abi", "dump", b->tag, NULL);
+
 			rc = error_input("%s: does not match the sha256 in %s; the baseline is "
-					 "inconsistent (run 'xenstable abi dump %s' again)", f,
-					 path, b->tag);
+					 "inconsistent; make it again: %s", f, path, fix);
+			free(fix);
+		}
 		free(f);
 	}
 	if (!rc)
@@ -775,8 +779,11 @@ int abi_check_run(const struct abi_check_opts *o, struct check_result *r,
 	want_version = xstrfmt("%d.%d.%d", b->major, b->minor, point);
 	rc = abi_baseline_load(&base, dir);
 	if (rc == 1) {
-		rc = check_error(r, XS_INPUT, "no ABI baseline for %s in %s: run 'xenstable abi "
-				 "dump %s' first", b->name, rel, last.buf);
+		char *fix = self_cmd_str("abi", "dump", last.buf, NULL);
+
+		rc = check_error(r, XS_INPUT, "no ABI baseline for %s in %s; first run: %s",
+				 b->name, rel, fix);
+		free(fix);
 		goto out;
 	}
 	if (rc) {
@@ -784,9 +791,11 @@ int abi_check_run(const struct abi_check_opts *o, struct check_result *r,
 		goto out;
 	}
 	if (strcmp(base.version, want_version)) {
+		char *fix = self_cmd_str("abi", "dump", last.buf, NULL);
+
 		rc = check_error(r, XS_INPUT, "%s is the baseline of %s, but the last release of "
-				 "%s is %s: run 'xenstable abi dump %s'", rel, base.version,
-				 b->name, last.buf, last.buf);
+				 "%s is %s; run: %s", rel, base.version, b->name, last.buf, fix);
+		free(fix);
 		goto out;
 	}
 	rc = build_toolstack_for(o->src, rev, o->maint_root, o->branches, o->jobs, &res, r);

@@ -4,6 +4,7 @@
 #include "run-command.h"
 #include "usage.h"
 #include "xalloc.h"
+#include "quote.h"
 
 #include <ctype.h>
 
@@ -1524,9 +1525,14 @@ int apply_keep_worktree(struct apply_run *r, size_t i, const char *dir,
 
 	memset(kept, 0, sizeof(*kept));
 	strvec_init(&kept->files);
-	if (path_exists(dir))
-		return error_env("%s exists already; remove it or finish the apply that made it "
-				 "(xenstable xsa apply --continue / --abort)", dir);
+	if (path_exists(dir)) {
+		char *cont = self_cmd_str("xsa", "apply", "--continue", NULL);
+
+		rc = error_env("%s exists already; remove it or finish the apply that made it "
+			       "(or give up with --abort instead of --continue): %s", dir, cont);
+		free(cont);
+		return rc;
+	}
 	/* The worktree starts from the run's tip: its commits must be in the store. */
 	rc = flush_commits(r);
 	if (!rc)
@@ -1606,8 +1612,10 @@ int apply_commit_worktree(struct apply_run *r, const struct apply_item *it,
 	int rc;
 
 	if (!is_dir(worktree)) {
-		rc = error_env("the apply worktree %s is gone; run 'xenstable xsa apply --abort'",
-			       worktree);
+		char *fix = self_cmd_str("xsa", "apply", "--abort", NULL);
+
+		rc = error_env("the apply worktree %s is gone; run: %s", worktree, fix);
+		free(fix);
 		goto out;
 	}
 	rc = wt_status(r, worktree, &st);

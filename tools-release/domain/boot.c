@@ -1,5 +1,7 @@
 #include "compat.h"
 #include "boot.h"
+#include "branch.h"
+#include "git.h"
 #include "build.h"
 #include "fs.h"
 #include "lock.h"
@@ -8,6 +10,7 @@
 #include "usage.h"
 #include "xalloc.h"
 
+#include <ctype.h>
 #include <zlib.h>
 
 #define QEMU_DEFAULT "qemu-system-x86_64"
@@ -265,6 +268,11 @@ int boot_check_run(const struct boot_check_opts *o, struct check_result *r)
 		strvec_pushv(&r->logs, res.check.logs.v);
 		goto out;
 	}
+	if (o->tag_version && strcmp(res.version_string, o->tag_version)) {
+		check_set(r, CHECK_FAILED, "%s names Xen %s, but %s at it says Xen %s",
+			  o->rev, o->tag_version, res.layout.makefile, res.version_string);
+		goto out;
+	}
 	/* One boot of a commit at a time: they share the console log. */
 	lock_path = path_join(res.dir, "lock");
 	rc = lock_acquire(&lk, lock_path, "xenstable boot-check");
@@ -276,7 +284,8 @@ int boot_check_run(const struct boot_check_opts *o, struct check_result *r)
 	memset(&b, 0, sizeof(b));
 	b.image = res.hypervisor_image;
 	b.kind = res.layout.kind;
-	b.expect = o->expect ? o->expect : res.version_string;
+	b.expect = o->expect ? o->expect : o->tag_version ? o->tag_version :
+		   res.version_string;
 	b.timeout_ms = o->timeout_ms;
 	b.log_dir = log_dir;
 	rc = boot_image(&b, r, NULL);
@@ -287,4 +296,65 @@ out:
 	free(log_dir);
 	build_result_release(&res);
 	return rc;
+}
+
+/* "X.Y.Z" with digits only. */
+static int is_point_version(const char *s)
+{
+	int dots = 0;
+
+	if (!isdigit((unsigned char)*s))
+		return 0;
+	for (; *s; s++) {
+		if (*s == '.') {
+			if (!isdigit((unsigned char)s[1]))
+				return 0;
+			dots++;
+		} else if (!isdigit((unsigned char)*s)) {
+			return 0;
+		}
+	}
+	return dots == 2;
+}
+
+char *boot_tag_version(const struct git_repo *src, const struct branch_set *bs,
+		       const char *ref)
+{
+	const char *name = ref;
+	char *tref, *version = NULL;
+	size_t i;
+	int pt;
+
+	if (!skip_prefix(ref, "refs/tags/", &name))
+		skip_prefix(ref, "tags/", &name);
+	tref = xstrfmt("refs/tags/%s", name);
+	if (git_ref_exists(src, tref) != 1 || !bs) {
+		free(tref);
+		return NULL;
+	}
+	free(tref);
+	for (i = 0; i < bs->nr && !version; i++)
+		if (branch_tag_point(&bs->v[i], name, &pt))
+			version = xstrfmt("%d.%d.%d", bs->v[i].major, bs->v[i].minor, pt);
+	/* A release of a branch not (or no longer) in branches/: the same
+	 * tag format around any X.Y.Z. */
+	for (i = 0; i < bs->nr && !version; i++) {
+		const char *fmt = bs->v[i].tag_format, *v = strstr(fmt, "%v");
+		size_t pre, post, n = strlen(name);
+
+		if (!v || strstr(v + 2, "%"))
+			continue;
+		pre = (size_t)(v - fmt);
+		post = strlen(v + 2);
+		if (n > pre + post && !strncmp(name, fmt, pre) &&
+		    !strcmp(name + n - post, v + 2) && !memchr(fmt, '%', pre)) {
+			char *cand = xmemdupz(name + pre, n - pre - post);
+
+			if (is_point_version(cand))
+				version = cand;
+			else
+				free(cand);
+		}
+	}
+	return version;
 }

@@ -59,7 +59,10 @@ struct boot_check_opts {
 	const char *rev;
 	const char *maint_root;
 	const struct branch_set *branches;	/* for the build; may be NULL */
-	const char *expect;		/* NULL: the version in the tree at rev */
+	const char *expect;		/* NULL: tag_version, else the tree's at rev */
+	/* rev is a release tag naming this version (boot_tag_version()): the
+	 * tree's Makefile must say the same, and the console too. */
+	const char *tag_version;
 	long timeout_ms;
 	int jobs;
 	unsigned force_build:1;
@@ -74,5 +77,15 @@ struct boot_check_opts {
  * is the boot's alone; the build's is in o->build.
  */
 int boot_check_run(const struct boot_check_opts *o, struct check_result *r);
+
+/*
+ * The version a release tag names, when ref is one ("RELEASE-4.19.8",
+ * "tags/RELEASE-4.19.8" or "refs/tags/RELEASE-4.19.8" with that tag in
+ * src, by the tag-format of the branches): malloc()ed, else NULL.  A
+ * release tag's version is what its tree must be, whatever its Makefile
+ * says.
+ */
+char *boot_tag_version(const struct git_repo *src, const struct branch_set *bs,
+		       const char *ref);
 
 #endif

@@ -1,5 +1,6 @@
 #include "compat.h"
 #include "branch.h"
+#include "suggest.h"
 #include "date.h"
 #include "fs.h"
 #include "strbuf.h"
@@ -335,4 +336,34 @@ int branch_tag_point(const struct branch *b, const char *tag, int *point)
 	free(prefix_fmt);
 	free(pattern);
 	return ok;
+}
+
+int branch_error_unknown(const struct branch_set *bs, const char *name, int cls)
+{
+	struct strbuf list = STRBUF_INIT, near = STRBUF_INIT;
+	const char **names = xcalloc(2 * bs->nr + 1, sizeof(*names));
+	const char *hit;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < bs->nr; i++) {
+		strbuf_addf(&list, "%s%s", i ? ", " : "", bs->v[i].name);
+		names[2 * i] = bs->v[i].name;
+		names[2 * i + 1] = bs->v[i].ref;
+	}
+	hit = suggest_closest(name, names);
+	if (hit) {
+		const struct branch *b = branch_find(bs, hit);
+
+		strbuf_addf(&near, "; did you mean '%s'?", b ? b->name : hit);
+	}
+	if (bs->nr)
+		rc = error_class(cls, "no maintained branch '%s'%s (maintained: %s; see "
+				 "branches/*.conf)", name, near.buf, list.buf);
+	else
+		rc = error_class(cls, "no maintained branch '%s': branches/ holds none", name);
+	strbuf_release(&list);
+	strbuf_release(&near);
+	free(names);
+	return rc;
 }

@@ -56,6 +56,9 @@ int branches_load(struct branch_set *bs, const char *repo_root);
 void branches_release(struct branch_set *bs);
 /* Find by "4.19", "stable-4.19" or the ref; NULL if none. */
 struct branch *branch_find(const struct branch_set *bs, const char *name);
+/* Report that name is no maintained branch, listing those there are (and
+ * the likely one meant); returns -cls (XS_USAGE or XS_INPUT). */
+int branch_error_unknown(const struct branch_set *bs, const char *name, int cls);
 
 enum branch_state branch_state_on(const struct branch *b, long day);
 const char *branch_state_name(enum branch_state s);

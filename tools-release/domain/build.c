@@ -894,9 +894,11 @@ static void overall_verdict(struct build_result *res, unsigned want)
 				continue;
 			if (sb.len)
 				strbuf_addstr(&sb, "; ");
-			strbuf_addf(&sb, "%s %s%s", component_names[k],
-				    p->status == CHECK_PASSED ? "built" : "skipped",
-				    p->reused ? " (reused)" : "");
+			/* The verdict says what was built, never whether an
+			 * earlier build was reused (that is c->reused): a
+			 * release records it, and must not depend on a cache. */
+			strbuf_addf(&sb, "%s %s", component_names[k],
+				    p->status == CHECK_PASSED ? "built" : "skipped");
 			if (p->status == CHECK_SKIPPED)
 				strbuf_addf(&sb, ": %s", p->reason ? p->reason : "");
 		}

@@ -21,6 +21,7 @@
 #include "xsa.h"
 #include "xsa-status.h"
 #include "xsa-store.h"
+#include "quote.h"
 
 #include <ctype.h>
 
@@ -32,6 +33,7 @@ void release_plan_init(struct release_plan *p)
 	memset(p, 0, sizeof(*p));
 	strvec_init(&p->commits);
 	strvec_init(&p->recorded);
+	strvec_init(&p->remotes);
 }
 
 void release_plan_release(struct release_plan *p)
@@ -52,6 +54,8 @@ void release_plan_release(struct release_plan *p)
 		check_result_release(&p->checks[i]);
 	free(p->checks);
 	free(p->remote_push);
+	free(p->push_url);
+	strvec_clear(&p->remotes);
 	free(p->dist);
 	strvec_clear(&p->recorded);
 	release_plan_init(p);
@@ -248,23 +252,139 @@ static void check_supported(const struct release_opts *o, struct release_plan *p
 			  o->branch->name, branch_state_name(s), d);
 }
 
-static void check_remote(const struct release_opts *o, struct release_plan *p)
+/* The URL of a remote (its push URL first), or NULL. */
+static char *remote_url(const struct git_repo *src, const char *name)
+{
+	struct strbuf out = STRBUF_INIT;
+	const char *keys[] = { "pushurl", "url" };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(keys); i++) {
+		char *key = xstrfmt("remote.%s.%s", name, keys[i]);
+		int rc = git_try(src, &out, NULL, "config", "--get", key, NULL);
+
+		free(key);
+		strbuf_trim(&out);
+		if (!rc && out.len)
+			return strbuf_detach(&out, NULL);
+		strbuf_reset(&out);
+	}
+	strbuf_release(&out);
+	return NULL;
+}
+
+/*
+ * Where the release is to be pushed: the remote the branch tracks, the
+ * remote whose URL is [release] push-url, "origin", or the only remote;
+ * a push-url no remote has is to be added.  Only remotes that exist in
+ * the source repository are ever named.
+ */
+static int choose_remote(const struct release_opts *o, struct release_plan *p,
+			 const char *tracked)
+{
+	const struct cfg_entry *pu = cfg_find(&o->branch->cfg, "release", NULL, "push-url");
+	struct strbuf out = STRBUF_INIT;
+	size_t pos = 0, n, i;
+	const char *line;
+	int rc;
+
+	rc = git_try(o->src, &out, NULL, "remote", NULL);
+	if (rc < 0)
+		goto out;
+	while (next_line(out.buf, out.len, &pos, &line, &n))
+		if (n)
+			strvec_pushf(&p->remotes, "%.*s", (int)n, line);
+	rc = 0;
+	if (pu) {
+		const char *c;
+
+		if (!pu->value || !*pu->value) {
+			rc = error_input("%s:%d: push-url needs a value", o->branch->cfg.path,
+					 pu->line);
+			goto out;
+		}
+		for (c = pu->value; *c; c++)
+			if ((unsigned char)*c < 0x20 || *c == 0x7f) {
+				rc = error_input("%s:%d: push-url has a control character",
+						 o->branch->cfg.path, pu->line);
+				goto out;
+			}
+	}
+	if (tracked && strvec_contains(&p->remotes, tracked)) {
+		p->remote_push = xstrdup(tracked);
+		goto out;
+	}
+	for (i = 0; pu && i < p->remotes.nr; i++) {
+		char *url = remote_url(o->src, p->remotes.v[i]);
+		int same = url && !strcmp(url, pu->value);
+
+		free(url);
+		if (same) {
+			p->remote_push = xstrdup(p->remotes.v[i]);
+			goto out;
+		}
+	}
+	if (pu) {
+		/* A name for it that no remote has yet. */
+		const char *name = strvec_contains(&p->remotes, "origin") ? "publish" : "origin";
+		int k = 2;
+
+		p->remote_push = xstrdup(name);
+		while (strvec_contains(&p->remotes, p->remote_push)) {
+			free(p->remote_push);
+			p->remote_push = xstrfmt("%s%d", name, k++);
+		}
+		p->push_url = xstrdup(pu->value);
+	} else if (strvec_contains(&p->remotes, "origin")) {
+		p->remote_push = xstrdup("origin");
+	} else if (p->remotes.nr == 1) {
+		p->remote_push = xstrdup(p->remotes.v[0]);
+	}
+out:
+	strbuf_release(&out);
+	return rc;
+}
+
+static int check_remote(const struct release_opts *o, struct release_plan *p)
 {
 	struct check_result *r = add_check(p, "remote");
-	struct strbuf up = STRBUF_INIT;
+	struct strbuf up = STRBUF_INIT, name = STRBUF_INIT;
 	struct strvec remotes = STRVEC_INIT;
 	char *local = xstrfmt("refs/heads/%s", o->branch->ref);
 	char *pat = xstrfmt("refs/remotes/*/%s", o->branch->ref);
 	char oid[GIT_MAX_HEXSZ + 1];
-	const char *remote = NULL, *rest;
+	const char *remote = NULL;
+	int rc;
 
-	if (git_cmd(o->src, &up, "for-each-ref", "--format=%(upstream)", local, NULL) == 0) {
+	if (git_try(o->src, &up, NULL, "for-each-ref",
+		    "--format=%(upstream)%00%(upstream:remotename)", local, NULL) == 0) {
+		const char *z;
+
 		strbuf_trim(&up);
+		z = memchr(up.buf, '\0', up.len);
+		if (z) {
+			strbuf_addstr(&name, z + 1);
+			strbuf_setlen(&up, (size_t)(z - up.buf));
+		}
 		if (up.len)
 			strvec_push(&remotes, up.buf);
 	}
 	if (!remotes.nr)
 		git_list_refs(o->src, pat, &remotes);
+	if (remotes.nr == 1 && !name.len) {
+		const char *rest;
+
+		/* refs/remotes/NAME/<ref>: NAME may hold slashes too. */
+		if (skip_prefix(remotes.v[0], "refs/remotes/", &rest) &&
+		    ends_with(rest, o->branch->ref) &&
+		    strlen(rest) > strlen(o->branch->ref) + 1)
+			strbuf_add(&name, rest, strlen(rest) - strlen(o->branch->ref) - 1);
+	}
+	rc = choose_remote(o, p, name.len ? name.buf : NULL);
+	if (rc) {
+		check_errored(r, rc, "cannot tell where %s is published", o->branch->ref);
+		goto out;
+	}
 	if (!remotes.nr) {
 		check_set(r, CHECK_PASSED, "local only: no remote branch tracks %s", o->branch->ref);
 		goto out;
@@ -275,8 +395,6 @@ static void check_remote(const struct release_opts *o, struct release_plan *p)
 		goto out;
 	}
 	remote = remotes.v[0];
-	if (skip_prefix(remote, "refs/remotes/", &rest))
-		p->remote_push = xstrndup(rest, strcspn(rest, "/"));
 	if (git_resolve_commit(o->src, remote, oid)) {
 		check_set(r, CHECK_FAILED, "cannot read %s", remote);
 		goto out;
@@ -291,9 +409,11 @@ static void check_remote(const struct release_opts *o, struct release_plan *p)
 			  remote + 13, o->branch->ref);
 out:
 	strbuf_release(&up);
+	strbuf_release(&name);
 	strvec_clear(&remotes);
 	free(local);
 	free(pat);
+	return rc;
 }
 
 /*
@@ -373,12 +493,16 @@ static void check_xsas(const struct release_opts *o, struct release_plan *p,
 		}
 	}
 	keep_fixed_xsas(o, p, &m);
-	if (npending)
-		check_set(x, CHECK_FAILED, "public XSAs not applied to %s: %s (xenstable xsa apply %s)",
-			  o->branch->name, pending.buf, o->branch->name);
-	else
+	if (npending) {
+		char *fix = self_cmd_str("xsa", "apply", o->branch->name, NULL);
+
+		check_set(x, CHECK_FAILED, "public XSAs not applied to %s: %s; run: %s",
+			  o->branch->name, pending.buf, fix);
+		free(fix);
+	} else {
 		check_set(x, CHECK_PASSED, "every public XSA for %s is applied (%zu advisories known)",
 			  o->branch->name, m.nr_xsa);
+	}
 trailers:
 	/* Commits from embargoed backport bundles say until when, store or not. */
 	for (i = 0; i < embargo_trailers->nr; i++) {
@@ -491,6 +615,73 @@ static void check_worktree(const struct release_opts *o, struct release_plan *p)
 out:
 	strvec_clear(&wts);
 	free(ref);
+}
+
+/* The commit a release directory's release.json names; NULL if none. */
+static char *dist_commit(const char *dist)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *jp = path_join(dist, "release.json"), *c = NULL;
+	yajl_val v = NULL;
+	int fd = open(jp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd >= 0) {
+		close(fd);
+		if (!read_file(&sb, jp, 4 << 20) && !json_parse(sb.buf, sb.len, jp, &v) &&
+		    json_get_string(v, "commit"))
+			c = xstrdup(json_get_string(v, "commit"));
+	}
+	json_free(v);
+	strbuf_release(&sb);
+	free(jp);
+	return c;
+}
+
+/*
+ * Can the artifacts go to OUT/X.Y.Z?  Checked before anything is built or
+ * committed, so an occupied directory stops the release while nothing has
+ * changed.  An empty directory (left by a person or a tool) is used; one
+ * holding this very release (an interrupted run) is verified and kept.
+ * The reasons name no absolute path: release.json records them.
+ */
+static void check_output(const struct release_opts *o, struct release_plan *p)
+{
+	struct check_result *r = add_check(p, "output");
+	char *dist = path_join(o->out_dir, p->version);
+	struct strvec names = STRVEC_INIT;
+	struct stat st;
+	char *c = NULL;
+
+	if (!stat(o->out_dir, &st) && !S_ISDIR(st.st_mode)) {
+		check_set(r, CHECK_FAILED, "%s is not a directory: the artifacts cannot go there",
+			  o->out_dir);
+	} else if (lstat(dist, &st)) {
+		if (errno == ENOENT)
+			check_set(r, CHECK_PASSED, "%s/ is free in the output directory", p->version);
+		else
+			check_set(r, CHECK_ERROR, "cannot look at %s: %s", dist, strerror(errno));
+	} else if (!S_ISDIR(st.st_mode)) {
+		check_set(r, CHECK_FAILED, "%s exists and is not a directory: move it away",
+			  dist);
+	} else if (list_dir(dist, &names)) {
+		check_set(r, CHECK_ERROR, "cannot read %s", dist);
+	} else if (!names.nr) {
+		check_set(r, CHECK_PASSED, "%s/ is empty in the output directory: the artifacts "
+			  "go there", p->version);
+	} else if ((c = dist_commit(dist)) && p->resumed && !strcmp(c, p->release_commit)) {
+		check_set(r, CHECK_PASSED, "%s/ holds the artifacts of the interrupted run",
+			  p->version);
+	} else if (c) {
+		check_set(r, CHECK_FAILED, "%s holds another release (commit %.12s): move it away "
+			  "or release to another --out", dist, c);
+	} else {
+		check_set(r, CHECK_FAILED, "%s exists and holds %zu file(s) that are not this "
+			  "release (no release.json of it): move them away or release to another "
+			  "--out", dist, names.nr);
+	}
+	free(c);
+	strvec_clear(&names);
+	free(dist);
 }
 
 /* ---- state of an interrupted run ------------------------------------------ */
@@ -748,7 +939,9 @@ int release_prepare(const struct release_opts *o, struct release_plan *p)
 	p->tag = branch_tag_name(b, p->version);
 
 	check_supported(o, p);
-	check_remote(o, p);
+	rc = check_remote(o, p);
+	if (rc < 0)
+		goto out;
 	check_xsas(o, p, &embargo_trailers);
 	{
 		struct check_result *r = add_check(p, "changes");
@@ -811,6 +1004,7 @@ int release_prepare(const struct release_opts *o, struct release_plan *p)
 		free(tref);
 	}
 	check_worktree(o, p);
+	check_output(o, p);
 	rc = checks_failed(p) ? XS_FAIL : 0;
 out:
 	strvec_clear(&embargo_trailers);
@@ -1067,9 +1261,11 @@ static int tree_checks(const struct release_opts *o, struct release_plan *p)
 		} else {
 			check_set(rb, res.check.status, "%s", res.check.reason ? res.check.reason : "");
 			rb->duration_ms = res.check.duration_ms;
+			rb->reused = res.check.reused;
 			strvec_pushv(&rb->logs, res.check.logs.v);
 		}
 		build_result_release(&res);
+		crash_point("release-built");
 	}
 	ra = add_check(p, "abi");
 	if (!skipped(o, ra)) {
@@ -1487,27 +1683,35 @@ static int write_artifacts(const struct release_opts *o, struct release_plan *p)
 	memset(&files, 0, sizeof(files));
 	p->dist = path_join(o->out_dir, p->version);
 	if (is_dir(p->dist)) {
-		/* A finished directory from an interrupted run: keep it if it is ours. */
-		struct strbuf sb = STRBUF_INIT;
-		char *jp = path_join(p->dist, "release.json");
-		yajl_val v = NULL;
-		const char *c;
+		/* Empty (a leftover): used.  A finished directory from an
+		 * interrupted run: kept if it is ours.  Anything else: not ours
+		 * to touch (the preflight said so; this is someone racing us). */
+		struct strvec names = STRVEC_INIT;
+		char *c = NULL;
 
-		rc = read_file(&sb, jp, 4 << 20);
-		if (!rc)
-			rc = json_parse(sb.buf, sb.len, jp, &v);
-		c = rc ? NULL : json_get_string(v, "commit");
-		if (!rc && (!c || strcmp(c, p->release_commit)))
-			rc = error_env("%s exists and holds another release (commit %.12s); move it "
-				       "away first", p->dist, c ? c : "unknown");
-		if (!rc)
-			rc = verify_dir(o, p, p->dist, 1);
-		if (!rc)
-			say("the artifacts in %s are from the interrupted run and verify", p->dist);
-		json_free(v);
-		strbuf_release(&sb);
-		free(jp);
-		goto out;
+		rc = list_dir(p->dist, &names);
+		if (!rc && !names.nr) {
+			strvec_clear(&names);
+			if (rmdir(p->dist) && errno != ENOENT) {
+				rc = error_errno("cannot remove the empty %s", p->dist);
+				goto out;
+			}
+		} else {
+			strvec_clear(&names);
+			if (!rc)
+				c = dist_commit(p->dist);
+			if (!rc && (!c || strcmp(c, p->release_commit)))
+				rc = error_env("%s exists and holds %s; move it away, then run the "
+					       "release again", p->dist, c ? "another release" :
+					       "files that are not this release");
+			if (!rc)
+				rc = verify_dir(o, p, p->dist, 1);
+			if (!rc)
+				say("the artifacts in %s are from the interrupted run and verify",
+				    p->dist);
+			free(c);
+			goto out;
+		}
 	}
 	rc = mkdir_p(o->out_dir, 0755);
 	if (!rc)
@@ -1731,6 +1935,26 @@ out:
 	return rc;
 }
 
+/*
+ * The time every signature of the release carries: the release's own time
+ * (that of its commits, tag and release.json), or the signing key's
+ * creation when the key is younger than that, so the signatures of a
+ * release are the same bytes whenever and however often they are made
+ * (an interrupted run completed later included).  A release dated in the
+ * future is signed now: a signature from the future does not verify.
+ */
+static long long signature_time(const struct release_opts *o, const struct release_plan *p)
+{
+	struct gpg_key_info info;
+	long long t = p->time;
+
+	memset(&info, 0, sizeof(info));
+	if (!gpg_key_lookup(o->gpg, p->key, &info) && info.created > t)
+		t = info.created;
+	gpg_key_info_release(&info);
+	return t > (long long)time(NULL) ? 0 : t;
+}
+
 int release_execute(const struct release_opts *o, struct release_plan *p)
 {
 	struct strbuf ident = STRBUF_INIT;
@@ -1741,6 +1965,7 @@ int release_execute(const struct release_opts *o, struct release_plan *p)
 	rc = git_ident(o->src, &ident);
 	if (rc)
 		goto out;
+	o->gpg->sig_time = signature_time(o, p);
 	if (!p->resumed) {
 		say("making the release commits of %s", p->version);
 		record_checks(p, 0);
@@ -1793,6 +2018,7 @@ int release_execute(const struct release_opts *o, struct release_plan *p)
 	crash_point("release-unheld");
 	state_remove(o);
 out:
+	o->gpg->sig_time = 0;
 	strbuf_release(&ident);
 	return rc;
 }

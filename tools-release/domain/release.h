@@ -16,6 +16,13 @@
  * A state file in .xenstable/release/ remembers the commits of steps 2-6,
  * so a run that was killed is completed by running the same command again,
  * with the same bytes; a run after success says the release exists.
+ * "The same bytes" holds for everything made: the checks' verdicts are
+ * recorded without a word about reused builds, and every signature (files,
+ * SHA256SUMS.asc, tag) is dated at the release's time (or the signing
+ * key's creation when the key is younger), never at the clock's.
+ * The preflight checks the output directory too: DIR/X.Y.Z must be free,
+ * empty, or this release's own, so nothing occupied is found only after
+ * the build, with commits held.
  */
 #ifndef XS_RELEASE_H
 #define XS_RELEASE_H
@@ -68,7 +75,14 @@ struct release_plan {
 	struct release_xsa *xsas;
 	size_t nr_xsas;
 	char key[GPG_FPR_LEN + 1];
-	char *remote_push;		/* "origin" or NULL when local only */
+	/* Publishing (xenstable never pushes; it says how):
+	 * remote_push names a remote of the source repository to push to;
+	 * with push_url set it is a remote to add first ([release] push-url
+	 * of the branch's conf, which no remote has yet); NULL when no remote
+	 * could be chosen: remotes then lists every remote there is. */
+	char *remote_push;
+	char *push_url;
+	struct strvec remotes;
 	struct check_result *checks;
 	size_t nr_checks, alloc_checks;
 	int64_t time;			/* of the commits, tag and release.json */

@@ -314,6 +314,38 @@ static char *patch_path(struct replay *rp, const char *name, int line)
 	return p;
 }
 
+/* Every regular file below root/rel (as "rel/..."), sorted, skipping skip. */
+static int walk_files(const char *root, const char *rel, const char *skip,
+		      struct strbuf *out)
+{
+	char *dir = path_join(root, rel);
+	struct strvec names = STRVEC_INIT;
+	size_t i;
+	int rc = list_dir(dir, &names);
+
+	for (i = 0; !rc && i < names.nr; i++) {
+		char *sub = xstrfmt("%s/%s", rel, names.v[i]);
+		char *full = path_join(root, sub);
+		struct stat st;
+
+		if (skip && !strcmp(sub, skip))
+			;
+		else if (lstat(full, &st))
+			rc = error_errno("cannot read '%s'", full);
+		else if (S_ISDIR(st.st_mode))
+			rc = walk_files(root, sub, skip, out);
+		else if (S_ISREG(st.st_mode))
+			strbuf_add(out, sub, strlen(sub) + 1);
+		else
+			rc = error_input("%s: not a regular file or a directory", full);
+		free(sub);
+		free(full);
+	}
+	strvec_clear(&names);
+	free(dir);
+	return rc;
+}
+
 /* The files of the reference tree and of top/, hashed into the index. */
 static int stage_reference_tree(struct replay *rp)
 {
@@ -325,10 +357,15 @@ static int stage_reference_tree(struct replay *rp)
 	size_t pos = 0, i;
 	int rc;
 
-	rc = git_open(&maint, rp->o->maint_root);
-	if (rc)
-		return rc;
-	maint_abs = path_realpath(maint.worktree ? maint.worktree : rp->o->maint_root);
+	memset(&maint, 0, sizeof(maint));
+	if (rp->o->data_root) {
+		maint_abs = path_realpath(rp->o->data_root);
+	} else {
+		rc = git_open(&maint, rp->o->maint_root);
+		if (rc)
+			return rc;
+		maint_abs = path_realpath(maint.worktree ? maint.worktree : rp->o->maint_root);
+	}
 	plan_abs = path_realpath(rp->o->plan_dir);
 	if (!starts_with(plan_abs, maint_abs) || plan_abs[strlen(maint_abs)] != '/') {
 		rc = error_input("%s is not inside the maintenance repository", rp->o->plan_dir);
@@ -337,8 +374,16 @@ static int stage_reference_tree(struct replay *rp)
 	top_rel = xstrfmt("%s/top", plan_abs + strlen(maint_abs) + 1);
 	/* toolstack/abi/ holds the maintenance repository's ABI baselines of
 	 * the upstream's releases, not code of the tree: leave it out. */
-	rc = git_cmd(&maint, &ls, "ls-files", "-z", "--", "hypervisor", "toolstack",
-		     ":(exclude)toolstack/abi", top_rel, NULL);
+	if (rp->o->data_root) {
+		rc = walk_files(maint_abs, "hypervisor", NULL, &ls);
+		if (!rc)
+			rc = walk_files(maint_abs, "toolstack", "toolstack/abi", &ls);
+		if (!rc)
+			rc = walk_files(maint_abs, top_rel, NULL, &ls);
+	} else {
+		rc = git_cmd(&maint, &ls, "ls-files", "-z", "--", "hypervisor", "toolstack",
+			     ":(exclude)toolstack/abi", top_rel, NULL);
+	}
 	if (rc) {
 		free(top_rel);
 		goto out;
@@ -407,7 +452,8 @@ static int stage_reference_tree(struct replay *rp)
 		rc = rgit(rp, info.buf, info.len, NULL, NULL, ui);
 	}
 out:
-	git_close(&maint);
+	if (!rp->o->data_root)
+		git_close(&maint);
 	free(maint_abs);
 	free(plan_abs);
 	strbuf_release(&ls);

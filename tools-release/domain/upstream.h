@@ -43,6 +43,11 @@ void plan_release(struct plan *p);
 
 struct upstream_opts {
 	const char *maint_root;		/* maintenance repository (the tree) */
+	/* When set, the reference tree is read from this plain directory
+	 * (hypervisor/, toolstack/, the plan_dir inside it) instead of the
+	 * files git tracks in maint_root: the data an installed xenstable
+	 * keeps in PREFIX/share/xenstable. */
+	const char *data_root;
 	const char *plan_dir;		/* holds plan, patches/, top/ */
 	const char *dir;		/* repository to create */
 	const char *key;		/* sign tags with this key, or NULL */

@@ -14,6 +14,7 @@
 #include "xsa-meta.h"
 #include "xsa-store.h"
 #include "xsa.h"
+#include "quote.h"
 
 #include <pthread.h>
 
@@ -1253,9 +1254,13 @@ int xa_state_load(const struct git_repo *src, struct xa_plan *plan)
 
 static int moved_error(const struct xa_plan *plan, const char *now)
 {
-	return error_env("%s moved since the apply began (it was %.12s, it is %.12s); "
-			 "run 'xenstable xsa apply --abort' and apply again", plan->target,
-			 plan->base[0] ? plan->base : "absent", now ? now : "absent");
+	char *fix = self_cmd_str("xsa", "apply", "--abort", NULL);
+	int rc = error_env("%s moved since the apply began (it was %.12s, it is %.12s); "
+			   "apply again after: %s", plan->target,
+			   plan->base[0] ? plan->base : "absent", now ? now : "absent", fix);
+
+	free(fix);
+	return rc;
 }
 
 /*

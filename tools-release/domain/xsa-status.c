@@ -1136,8 +1136,7 @@ int xsa_status_compute(const struct xsa_status_opts *o, struct xsa_matrix *m)
 		return error_env("more than %d maintained branches", MAX_BRANCHES);
 	for (i = 0; o->only && i < o->only->nr; i++)
 		if (!branch_find(bs, o->only->v[i]))
-			return error_input("no maintained branch '%s' (see branches/*.conf)",
-					   o->only->v[i]);
+			return branch_error_unknown(bs, o->only->v[i], XS_INPUT);
 	xsa_commits_init(&c);
 	xsa_patch_ids_init(&p);
 	w = xcalloc(bs->nr + 1, sizeof(*w));

@@ -6,6 +6,8 @@
 #include "xalloc.h"
 
 #include <ctype.h>
+#include <dirent.h>
+#include <signal.h>
 
 static const char *gpg_program(void)
 {
@@ -18,32 +20,101 @@ void gpg_init(struct gpg_ctx *g, const char *homedir)
 {
 	g->homedir = homedir ? xstrdup(homedir) : NULL;
 	g->temporary = 0;
+	g->sig_time = 0;
+}
+
+/* The file in a temporary homedir naming the process that made it. */
+#define OWNER_FILE "xenstable.pid"
+
+/* Stop the agent of a homedir (it is started by gpg as needed). */
+static void kill_agent(const char *homedir)
+{
+	struct child_process c;
+
+	child_init(&c);
+	strvec_pushl(&c.args, "gpgconf", "--homedir", homedir, "--kill", "all", NULL);
+	c.err = CHILD_OUT_NULL;
+	c.out = CHILD_OUT_NULL;
+	run_child(&c);
+	child_release(&c);
+}
+
+/*
+ * Temporary homedirs whose xenstable is gone (killed: SIGKILL, a power
+ * cut, ^C) keep their keys and a running gpg-agent.  Each run that makes
+ * one first stops and removes those of processes that no longer exist:
+ * ours (same owner), named xenstable-gnupg-*, whose owner file names a
+ * dead pid, or without one after an hour (made by an older xenstable).
+ */
+static void sweep_stale_homes(const char *tmp)
+{
+	DIR *d = opendir(tmp);
+	struct dirent *de;
+	time_t now = time(NULL);
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		struct stat st;
+		char *home, *owner;
+		int stale = 0;
+
+		if (strncmp(de->d_name, "xenstable-gnupg-", 16))
+			continue;
+		home = path_join(tmp, de->d_name);
+		owner = path_join(home, OWNER_FILE);
+		if (!lstat(home, &st) && S_ISDIR(st.st_mode) && st.st_uid == geteuid()) {
+			int fd = open(owner, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+
+			if (fd >= 0) {
+				char buf[32];
+				ssize_t n = read(fd, buf, sizeof(buf) - 1);
+				long v;
+
+				close(fd);
+				buf[n > 0 ? n : 0] = '\0';
+				v = strtol(buf, NULL, 10);
+				stale = v > 0 && kill((pid_t)v, 0) && errno == ESRCH;
+			} else {
+				stale = errno == ENOENT && now - st.st_mtime > 3600;
+			}
+		}
+		if (stale) {
+			kill_agent(home);
+			remove_tree(home);
+		}
+		free(owner);
+		free(home);
+	}
+	closedir(d);
 }
 
 int gpg_init_temporary(struct gpg_ctx *g)
 {
+	const char *tmp = getenv("TMPDIR");
+	char *owner, pid[32];
+	int rc;
+
+	sweep_stale_homes(tmp && *tmp ? tmp : "/tmp");
 	g->homedir = make_temp_dir("gnupg");
 	g->temporary = 1;
+	g->sig_time = 0;
 	if (!g->homedir)
 		return -XS_ENV;
 	if (chmod(g->homedir, 0700))
 		return error_errno("cannot protect '%s'", g->homedir);
-	return 0;
+	owner = path_join(g->homedir, OWNER_FILE);
+	snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+	rc = write_file_atomic(owner, pid, strlen(pid), 0600);
+	free(owner);
+	return rc;
 }
 
 void gpg_release(struct gpg_ctx *g)
 {
 	if (g->temporary && g->homedir) {
-		struct child_process c;
-
 		/* Stop any agent started for this homedir before removing it. */
-		child_init(&c);
-		strvec_pushl(&c.args, "gpgconf", "--homedir", g->homedir,
-			     "--kill", "all", NULL);
-		c.err = CHILD_OUT_NULL;
-		c.out = CHILD_OUT_NULL;
-		run_child(&c);
-		child_release(&c);
+		kill_agent(g->homedir);
 		remove_tree(g->homedir);
 	}
 	free(g->homedir);
@@ -592,6 +663,8 @@ static int sign_common(struct gpg_ctx *g, const char *key, const void *data,
 		return rc;
 	}
 	strvec_pushl(&r.c.args, "--local-user", user, "--digest-algo", "SHA256", NULL);
+	if (g->sig_time > 0)
+		strvec_pushf(&r.c.args, "--faked-system-time=%lld!", g->sig_time);
 	if (armor)
 		strvec_push(&r.c.args, "--armor");
 	strvec_pushl(&r.c.args, "--output", "-", mode, NULL);
@@ -837,9 +910,17 @@ int gpg_key_lookup(struct gpg_ctx *g, const char *fpr, struct gpg_key_info *info
 			}
 		}
 		while (next_line(r.c.out_buf.buf, r.c.out_buf.len, &pos, &line, &n)) {
-			char f1[8], f2[8], f12[32], f10[512];
+			char f1[8], f2[8], f6[32], f12[32], f10[512];
 
 			colon_field(line, n, 1, f1, sizeof(f1));
+			if (!pass && (!strcmp(f1, "pub") || !strcmp(f1, "sub"))) {
+				long long t;
+
+				colon_field(line, n, 6, f6, sizeof(f6));
+				t = strtoll(f6, NULL, 10);
+				if (t > info->created)
+					info->created = t;
+			}
 			if (!strcmp(f1, "pub") || !strcmp(f1, "sec")) {
 				in_primary = 1;
 				if (pass) {

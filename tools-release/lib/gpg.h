@@ -22,6 +22,10 @@
 struct gpg_ctx {
 	char *homedir;		/* --homedir, or NULL for the user's */
 	int temporary;		/* homedir is ours to remove */
+	/* When set, signatures are made as at this time (seconds since the
+	 * epoch) instead of now, so that the same data signed by the same key
+	 * gives the same bytes (EdDSA and RSA signatures are deterministic). */
+	long long sig_time;
 };
 
 /* Use the given homedir (NULL: $GNUPGHOME or ~/.gnupg). */
@@ -109,6 +113,7 @@ struct gpg_key_info {
 	int can_sign;
 	int expired;
 	int revoked;
+	long long created;	/* the newest creation time of the key and its subkeys */
 	char *uid;
 };
 /* Look a key up by fingerprint (exact). */

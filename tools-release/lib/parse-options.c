@@ -2,6 +2,8 @@
 #include "parse-options.h"
 #include "usage.h"
 
+#include <ctype.h>
+
 static const struct option *find_long(const struct option *opts, const char *name,
 				      size_t len)
 {
@@ -49,8 +51,51 @@ static int set_value(const struct option *o, const char *arg, const char *spelle
 	}
 }
 
+static int parse_options_1(int argc, const char **argv, const struct option *opts,
+			   const char *const *usage);
+
+/* "xenstable xsa import" from "xenstable xsa import PATH... [--keyring FILE]". */
+static int command_words(const char *const *usage)
+{
+	const char *u = usage && usage[0] ? usage[0] : "";
+	int n = 0;
+
+	for (;;) {
+		size_t w = strcspn(u + n, " ");
+
+		if (!w || !islower((unsigned char)u[n]))
+			break;
+		n += (int)w;
+		if (u[n] != ' ' || !islower((unsigned char)u[n + 1]))
+			break;
+		n++;
+	}
+	return n;
+}
+
+/* --json, here or before the command, where there is no JSON output. */
+static int no_json(const char *const *usage)
+{
+	int n = command_words(usage);
+
+	return error_usage("%.*s has no JSON output; run it without --json",
+			   n, usage && usage[0] ? usage[0] : "this command");
+}
+
 int parse_options(int argc, const char **argv, const struct option *opts,
 		  const char *const *usage)
+{
+	int rc = parse_options_1(argc, argv, opts, usage);
+
+	/* A command with JSON output has a "json" option; any other refuses a
+	 * global --json instead of printing text where JSON was asked for. */
+	if (rc >= 0 && xs_json && !find_long(opts, "json", 4))
+		return no_json(usage);
+	return rc;
+}
+
+static int parse_options_1(int argc, const char **argv, const struct option *opts,
+			   const char *const *usage)
 {
 	int i, nout = 0, only_operands = 0;
 
@@ -76,6 +121,8 @@ int parse_options(int argc, const char **argv, const struct option *opts,
 			const char *arg = NULL;
 
 			o = find_long(opts, name, len);
+			if (!o && len == 4 && !memcmp(name, "json", 4))
+				return no_json(usage);
 			if (!o)
 				return error_usage("unknown option '--%.*s' (see --help)",
 						   (int)len, name);

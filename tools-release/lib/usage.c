@@ -19,7 +19,9 @@ static void vreport(const char *prefix, const char *fmt, va_list ap)
 	if (n < 0)
 		n = 0;
 	/* A message longer than the buffer is cut and says so.  Untrusted
-	 * text in it (a title, a file name from a mail) is escaped. */
+	 * text in it (a title, a file name from a mail) is escaped.  What went
+	 * to stdout so far comes first, when both go to one place. */
+	fflush(stdout);
 	fprintf(stderr, "%s: %s", xs_progname, prefix);
 	text_fput(stderr, msg, strlen(msg), TEXT_ALLOW_TAB | TEXT_ALLOW_NEWLINE);
 	fprintf(stderr, "%s\n", (size_t)n >= sizeof(msg) ? " [...]" : "");
@@ -62,6 +64,7 @@ int error_errno(const char *fmt, ...)
 	va_end(ap);
 	if (n < 0)
 		msg[0] = '\0';
+	fflush(stdout);
 	fprintf(stderr, "%s: error: ", xs_progname);
 	text_fput(stderr, msg, strlen(msg), TEXT_ALLOW_TAB | TEXT_ALLOW_NEWLINE);
 	fprintf(stderr, "%s: %s\n", n >= 0 && (size_t)n >= sizeof(msg) ? " [...]" : "",
@@ -86,6 +89,7 @@ void say(const char *fmt, ...)
 
 	if (xs_quiet)
 		return;
+	fflush(stdout);
 	va_start(ap, fmt);
 	strbuf_vaddf(&sb, fmt, ap);
 	va_end(ap);

@@ -54,4 +54,45 @@ test_expect_success QEMU 'its releases pass a distro'"'"'s checks: xenstable ver
 	done
 '
 
+test_expect_success QEMU 'log.txt holds each command beside its output and exit code' '
+	grep "^   \$ " demo.log | sed "s/^   \\$ //" >shown &&
+	grep "^\$ " demo-out/log.txt | sed "s/^\\$ //" >logged &&
+	test_cmp shown logged &&
+	test "$(grep -c "^(exit [0-9]*)$" demo-out/log.txt)" -eq "$(wc -l <logged)" &&
+	sed -n "/^\$ .* xsa list --date /,/^(exit/p" demo-out/log.txt >block &&
+	test_grep "^905 .* embargoed " block &&
+	test_grep "^(exit 0)$" block
+'
+
+test_expect_success QEMU 'the output keeps its order: what a command printed before running a child comes first' '
+	sed -n "/^\$ .* release 4.19 --date /,/^(exit/p" demo-out/log.txt >rel &&
+	a=$(grep -n "^  ok   output " rel | cut -d: -f1) &&
+	b=$(grep -n "^making the release commits" rel | cut -d: -f1) &&
+	c=$(grep -n "^released 4.19.3" rel | cut -d: -f1) &&
+	test -n "$a" && test -n "$b" && test -n "$c" &&
+	test "$a" -lt "$b" && test "$b" -lt "$c"
+'
+
+test_expect_success QEMU 'commands are shown so that pasting them in demo-out/ runs them as the demo did' '
+	test_grep "support --date .2026-11-21 12:00.$" shown &&
+	test_grep "^XENSTABLE_NOW=.2026-11-21 12:00. .* bundle create " shown &&
+	for pat in " support --date " " xsa list --date "; do
+		cmd=$(grep -- "$pat" shown | head -1) &&
+		test -n "$cmd" &&
+		awk -v c="\$ $cmd" "\$0 == c { p = 1; next } p && /^\\(exit/ { exit } p" \
+			demo-out/log.txt >want &&
+		test -s want &&
+		(cd demo-out && sh -c "$cmd") >got 2>&1 &&
+		sed -i "s|$TRASH/demo-out/||g" got &&
+		test_cmp want got || return 1
+	done
+'
+
+test_expect_success QEMU 'bundle list columns line up with long file names' '
+	sed -n "/^\$ .* bundle list /,/^(exit/p" demo-out/log.txt | sed "1d;\$d" >bl &&
+	test "$(wc -l <bl)" -ge 2 &&
+	awk "{ match(\$0, /^[^ ]+ +/); print RLENGTH }" bl | sort -u >cols &&
+	test "$(wc -l <cols)" -eq 1
+'
+
 test_done

@@ -1,6 +1,8 @@
 #!/bin/sh
-# run-tests.sh: run the C unit tests and the numbered end-to-end tests,
-# then print one summary line "N passed, N failed".
+# run-tests.sh: run the C unit tests and the numbered end-to-end tests
+# (one progress line per finished script, with its time), then list what
+# was skipped and how to enable it, and end with one summary line
+# "N passed, N failed, N skipped" (CI reads it: keep its form).
 #
 #   XENSTABLE   the binary to test (default: ../xenstable)
 #   UNIT_TESTS  unit test programs to run (space separated)
@@ -21,6 +23,7 @@ export XS_TRASH_ROOT="$T_DIR/trash"
 
 passed=0
 failed=0
+skipped=0
 failures=
 
 # --- C unit tests ----------------------------------------------------
@@ -62,12 +65,15 @@ if [ -n "$scripts" ]; then
 	# times of the last run when there is one, start first.
 	order=
 	for s in $scripts; do
-		secs=$(cat "$T_DIR/.last-secs/${s%.sh}" 2>/dev/null || echo 0)
+		secs=$(cat "$T_DIR/.last-secs/${s%.sh}.secs" 2>/dev/null || echo 0)
 		order="$order$secs $s
 "
 	done
+	n=$(printf '%s' "$order" | grep -c .)
+	echo "running $n end-to-end scripts, $JOBS at a time (each line: one finished)"
 	printf '%s' "$order" | sort -k1,1nr | awk '{print $2}' |
 		xargs -P "$JOBS" -n 1 sh "$T_DIR/run-one.sh" "$RESULTS"
+	echo
 	mkdir -p "$T_DIR/.last-secs"
 	for s in $scripts; do
 		cp "$RESULTS/${s%.sh}.secs" "$T_DIR/.last-secs/" 2>/dev/null
@@ -90,10 +96,37 @@ for s in $scripts; do
 	fi
 	passed=$((passed + p))
 	failed=$((failed + f))
+	skipped=$((skipped + sk))
 	[ "$f" -ne 0 ] && failures="$failures $name"
-	printf '%-32s %4d passed %3d failed %3d skipped %4ss\n' "$name" "$p" "$f" "$sk" \
-		"$(cat "$RESULTS/$name.secs" 2>/dev/null)"
 done
+
+# What was skipped, and what enables it.
+enable_hint() {
+	case "$1" in
+	REAL_XEN) echo "set XS_REAL_XEN to a clone of xen.git (all branches, signed RELEASE tags)" ;;
+	REAL_XSA) echo "set XS_REAL_XSA to a directory of xenbits advisories (and have shared/keys/xen.org-key.asc)" ;;
+	QEMU) echo "install qemu-system-x86 (tools-release/deps.sh check)" ;;
+	ABIGAIL) echo "install abigail-tools (tools-release/deps.sh check)" ;;
+	QUILT) echo "install quilt (tools-release/deps.sh check)" ;;
+	CHROMIUM) echo "install chromium (tools-release/deps.sh check)" ;;
+	TMPFS) echo "run as root where a private mount namespace can mount a tmpfs" ;;
+	ROOT) echo "run as root" ;;
+	*) echo "see the script" ;;
+	esac
+}
+if [ "$skipped" -gt 0 ]; then
+	echo "skipped ($skipped):"
+	for s in $scripts; do
+		name=${s%.sh}
+		sed -n "s/^ok [0-9]* # skip \(.*\) (missing \([A-Z_]*\))\$/\2\t\1/p" \
+			"$RESULTS/$name.out" 2>/dev/null >"$RESULTS/$name.skips"
+		for pre in $(cut -f1 "$RESULTS/$name.skips" | sort -u); do
+			printf '  %s: %d (%s to run them)\n' "$name" \
+				"$(grep -c "^$pre	" "$RESULTS/$name.skips")" "$(enable_hint "$pre")"
+			grep "^$pre	" "$RESULTS/$name.skips" | cut -f2- | sed 's/^/      /'
+		done
+	done
+fi
 
 for name in $failures; do
 	echo
@@ -101,5 +134,5 @@ for name in $failures; do
 	grep -v '^ok ' "$RESULTS/$name.out" | head -80
 done
 echo
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

@@ -40,10 +40,14 @@ rm -rf "$TRASH"
 mkdir -p "$TRASH"
 cd "$TRASH" || exit 1
 
-# gpg-agent sockets must have short paths: keep GNUPGHOME in /tmp.
+# gpg-agent sockets must have short paths: keep GNUPGHOME in /tmp, and
+# the temporary files of everything the test runs (xenstable's own gpg
+# homes among them) in a private directory there, removed at the end.
+XS_TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/xst.XXXXXX")
 GNUPGHOME=$(mktemp -d "${TMPDIR:-/tmp}/xsgpg.XXXXXX")
 chmod 700 "$GNUPGHOME"
-export GNUPGHOME
+TMPDIR=$XS_TEST_TMP
+export GNUPGHOME TMPDIR
 export GIT_AUTHOR_NAME='Test Author' GIT_AUTHOR_EMAIL='author@example.org' \
 	GIT_COMMITTER_NAME='Test Committer' GIT_COMMITTER_EMAIL='committer@example.org'
 export GIT_CONFIG_NOSYSTEM=1 HOME="$TRASH"
@@ -56,15 +60,45 @@ test_at_end() {
 $1"
 }
 
+# Stop every gpg-agent this test started: in $GNUPGHOME, in any keyring
+# made in the trash directory, in xenstable's temporary homes (left by a
+# run the test killed).  gpg-agent outlives the gpg that started it.
+stop_agents() {
+	for _d in "$GNUPGHOME" "$TRASH" "$XS_TEST_TMP"; do
+		test -d "$_d" && find "$_d" -name S.gpg-agent 2>/dev/null
+	done | while IFS= read -r _s; do
+		gpgconf --homedir "${_s%/S.gpg-agent}" --kill all >/dev/null 2>&1
+	done
+	# Those that did not answer, or whose home is gone already.
+	command -v ps >/dev/null 2>&1 &&
+	ps -eo pid=,args= | while read -r _pid _args; do
+		case "$_args" in
+		"gpg-agent --homedir $GNUPGHOME "*|"gpg-agent --homedir $TRASH/"*|\
+		"gpg-agent --homedir $XS_TEST_TMP/"*)
+			kill "$_pid" 2>/dev/null ;;
+		esac
+	done
+	return 0
+}
+
 xs_cleanup() {
 	eval "$test_cleanup_hooks"
-	gpgconf --homedir "$GNUPGHOME" --kill all >/dev/null 2>&1
-	rm -rf "$GNUPGHOME"
+	stop_agents
+	rm -rf "$GNUPGHOME" "$XS_TEST_TMP"
 }
 trap xs_cleanup EXIT
+# A script stopped by a signal cleans up too (the EXIT trap runs on exit).
+trap 'exit 130' INT
+trap 'exit 143' TERM HUP
 
 say_color() {
 	printf '%s\n' "$*"
+}
+
+# The body runs in a function of its own, so that "|| return 1" in it
+# (a loop's way to fail) ends the body, not test_expect_success.
+test_eval_body_() {
+	eval "$_body"
 }
 
 test_expect_success() {
@@ -80,9 +114,7 @@ test_expect_success() {
 	_title=$1
 	_body=$2
 	_log="$TRASH/.log.$test_count"
-	{
-		eval "$_body"
-	} >"$_log" 2>&1 </dev/null
+	test_eval_body_ >"$_log" 2>&1 </dev/null
 	_rc=$?
 	if [ $_rc -eq 0 ]; then
 		test_passed=$((test_passed + 1))
@@ -99,6 +131,7 @@ test_expect_success() {
 test_have_prereq() {
 	case "$1" in
 	QEMU) command -v qemu-system-x86_64 >/dev/null 2>&1 ;;
+	ROOT) test "$(id -u)" -eq 0 ;;
 	ABIGAIL) command -v abidiff >/dev/null 2>&1 ;;
 	QUILT) command -v quilt >/dev/null 2>&1 ;;
 	CHROMIUM) command -v chromium >/dev/null 2>&1 ;;
@@ -124,6 +157,7 @@ test_done() {
 	# The end hooks may need the trash directory: run them before it goes.
 	eval "$test_cleanup_hooks"
 	test_cleanup_hooks=
+	stop_agents
 	if [ "$test_failed" -eq 0 ] && [ -z "${XS_TEST_KEEP:-}" ]; then
 		cd "$TEST_DIR" && rm -rf "$TRASH"
 	fi
