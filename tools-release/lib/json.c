@@ -171,11 +171,13 @@ static int cb_string(void *ctx, const unsigned char *s, size_t len)
 {
 	struct strict_ctx *c = ctx;
 
+	if (!strict_text(c, s, len, "string"))
+		return 0;
 	/* \u0000 would cut the string we see short of what other readers see. */
 	if (memchr(s, '\0', len))
 		return strict_fail(c, yajl_get_bytes_consumed(c->h),
 				   "a string holds a NUL character (\\u0000)");
-	return strict_text(c, s, len, "string");
+	return 1;
 }
 
 static const yajl_callbacks strict_callbacks = {
