@@ -147,6 +147,10 @@ static void show_json(const struct xsa_matrix *m, const struct xsa_store *s,
 			jw_key(&w, m->br[k].b->name);
 			jw_obj_begin(&w);
 			jw_kv_str(&w, "state", xsa_state_name(c->state));
+			/* What an "applied" rests on (TRUST.md); null otherwise. */
+			jw_kv_str(&w, "evidence", c->state != XSA_APPLIED ? NULL :
+				  c->marked ? "maintainer" : c->upstream ? "upstream-signature" :
+				  c->by_content ? "content" : "patch-id");
 			kv_oid(&w, "commit", c->commit);
 			jw_kv_str(&w, "detail", c->detail);
 			jw_kv_bool(&w, "expected", c->expected);

@@ -1052,9 +1052,21 @@ static int eval_cell(struct eval *ev, const struct xsa_record *r, const struct w
 	{
 		const struct xsa_vuln_stmt *why = NULL;
 
-		if (vuln && xsa_vuln_branch(vuln, b->major, b->minor, &why) == XSA_VULN_NO) {
+		enum xsa_vuln_answer va = vuln ? xsa_vuln_branch(vuln, b->major, b->minor, &why) :
+			XSA_VULN_UNKNOWN;
+
+		if (va == XSA_VULN_NO) {
 			cell->state = XSA_NOT_AFFECTED;
 			set_detail(cell, "the advisory (line %d): \"%s\"", why->line, why->text);
+			goto out;
+		}
+		/* Said to be vulnerable, supported, and no patch for it: not "not affected". */
+		if (va == XSA_VULN_YES && !unmapped &&
+		    b->security_until >= (long)(xsa_advisory_date(s, r) / 86400)) {
+			cell->state = XSA_UNMAPPED;
+			set_detail(cell, "the advisory says it is vulnerable (line %d: \"%s\") but maps "
+				   "no patch to %s: say what holds with xenstable xsa mark %d %s",
+				   why->line, why->text, b->name, r->number, b->name);
 			goto out;
 		}
 	}

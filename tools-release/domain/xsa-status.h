@@ -24,9 +24,11 @@
  *	backport-available  a backport bundle covers it (xsa_backport_lookup)
  *	unmapped            the advisory maps a Xen patch to a version that is
  *	                    no maintained branch (a typo, or a branch this
- *	                    repository does not know), and none to this one:
- *	                    nobody can tell whether the branch needs it until a
- *	                    maintainer says so with xsa mark
+ *	                    repository does not know), and none to this one;
+ *	                    or its VULNERABLE SYSTEMS section says this
+ *	                    security-supported branch is vulnerable and no
+ *	                    patch maps to it: nobody can tell what the branch
+ *	                    needs until a maintainer says so with xsa mark
  *
  * Content evidence for one mapped patch: a commit of the branch has the
  * same git patch-id, or the patch's post-image is at the branch tip (it

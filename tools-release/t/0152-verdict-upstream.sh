@@ -37,6 +37,7 @@ CLAIM=$(cat claim 2>/dev/null)
 test_expect_success 'the same key pinned for advisories too (the Xen project key): applied, on upstream'"'"'s word' '
 	trust_key "$MAINT" "$RM_KEY" advisory &&
 	xs xsa status 4.21 --date $D --json >st.json &&
+	grep -q "\"evidence\": \"upstream-signature\"" st.json &&
 	state 902 4.21 >c &&
 	test_grep "^applied $CLAIM upstream says so: commit ${CLAIM%????????????????????????????} (\"This is XSA-902\") is in RELEASE-4.21.2, signed by" c &&
 	{ xs xsa status 4.21 --date $D --check >out 2>err || true; } &&

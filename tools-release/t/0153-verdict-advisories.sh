@@ -97,6 +97,16 @@ vulnerable." &&
 	state 980 4.16 >c && test_grep "(line $line)" c
 '
 
+test_expect_success 'said vulnerable, supported, and no patch mapped: unmapped, not not-affected' '
+	adv 986 "xen-unstable - Xen 4.20.x" "All versions of Xen are vulnerable." &&
+	xs xsa import a986 >out &&
+	xs xsa status --date $D --json >st.json &&
+	state 986 4.19 >c &&
+	test_grep "^unmapped the advisory says it is vulnerable (line [0-9]*: \"All versions of Xen are vulnerable.\") but maps no patch to 4.19" c &&
+	state 986 4.16 >c && test_grep "^needs-backport" c &&
+	state 986 4.20 >c && test_grep "^pending" c
+'
+
 test_expect_success 'a patch the advisory maps still counts when VULNERABLE SYSTEMS disagrees' '
 	adv 985 "xen-unstable - Xen 4.17.x" "Xen versions 4.18 and later are vulnerable." &&
 	xs xsa import a985 >out &&
