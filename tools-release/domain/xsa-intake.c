@@ -342,8 +342,10 @@ static int64_t public_time(const struct xsa_import_opts *o, const struct xsa_int
 			t = signed_at;
 		}
 		if (t > o->now) {
-			warning("%s:%d: the mail's Date (%s UTC) is in the future; it is not used "
-				"as the public time", in->origin, in->mail_date_line, d);
+			date_format_short(t, f);
+			warning("%s:%d: the public time the mail gives (%s UTC, %s) is in the "
+				"future; it is not used", in->origin, in->mail_date_line, f,
+				t == signed_at ? "the signature's" : "its Date");
 			t = 0;
 			*source = NULL;
 		}
