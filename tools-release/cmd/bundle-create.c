@@ -61,8 +61,12 @@ int cmd_bundle_create(int argc, const char **argv, struct xs_ctx *ctx)
 	size_t i;
 
 	argc = parse_options(argc, argv, opts, create_usage);
-	if (argc < 0)
+	if (argc < 0) {
+		/* A usage error after some lists were filled. */
+		strvec_clear(&xsa_args);
+		strvec_clear(&encrypt_to);
 		return PARSE_OPT_EXIT(argc);
+	}
 	rc = 0;
 	if (argc)
 		rc = error_usage("unexpected argument '%s'", argv[0]);

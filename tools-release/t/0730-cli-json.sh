@@ -37,7 +37,9 @@ test_expect_success 'read-only commands: the same JSON either side, the document
 	both "xsa list" xsa list --date "$D" &&
 	both "xsa show" xsa show 950 &&
 	both "xsa status" xsa status --date "$D" &&
-	both "xsa apply" xsa apply 4.18 --dry-run --date "$D" &&
+	xs --json xsa apply 4.18 --dry-run --date "$D" >a1.json &&
+	xs xsa apply 4.18 --dry-run --date "$D" --json >a2.json &&
+	$SHAPE "xsa apply" a1.json && $SHAPE "xsa apply" a2.json &&
 	xs --json xsa export 4.19 "$TRASH/exp1" --since RELEASE-4.19.2 >e1.json &&
 	xs xsa export 4.19 "$TRASH/exp2" --since RELEASE-4.19.2 --json >e2.json &&
 	$SHAPE "xsa export" e1.json && $SHAPE "xsa export" e2.json &&
