@@ -81,7 +81,7 @@ static const char style[] =
 	"#timeline{width:100%;height:auto;display:block}\n"
 	"svg text{font-family:inherit}\n"
 	"@media (max-width:600px){header{padding:14px 12px}main{padding:4px 8px 16px}"
-	"section{padding:12px 10px}}\n"
+	"section{padding:12px 10px}.matrix td.title{min-width:130px}}\n"
 	"@media print{body{background:#fff}header{background:#fff;color:#000;padding:0 0 8px;"
 	"border-bottom:2px solid #000}main{padding:0;max-width:none}section{border:0;padding:0;"
 	"margin:12px 0;break-inside:auto}.scroll{overflow:visible}.filter,a.txt{display:none}"
