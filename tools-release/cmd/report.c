@@ -23,7 +23,7 @@ int cmd_report(int argc, const char **argv, struct xs_ctx *ctx)
 		OPT_STRING_("html", 0, &html, "DIR", "write DIR/index.html and the advisories it links"),
 		OPT_STRING_("date", 0, &date, "D", "the day to report on (default: today, UTC)"),
 		OPT_STRING_("dist", 0, &dist, "DIR", "release directories (default: dist)"),
-		OPT_STRING_("commit-url", 0, &commit_url, "URL", "link applied cells to URL, %H = commit id"),
+		OPT_STRING_("commit-url", 0, &commit_url, "URL", "link cells to URL, %H = commit id (default: xenbits gitweb)"),
 		OPT_END_(),
 	};
 	struct report_opts o;

@@ -1,12 +1,16 @@
 /*
  * report.h: a static status page people would rather look at than read.
  *
- * One self-contained index.html (inline CSS and SVG, no script, no
- * external assets) with: a timeline of every branch's general and
- * security support windows with the day marked; the XSA x branch matrix
- * coloured by state, each cell linking to the advisory (copied beside
- * the page) or to the commit; the latest release of each branch with
- * its version, date, signer and checksums; the backport bundles.
+ * One self-contained index.html (inline CSS, SVG and one small inline
+ * script for the filter; no external assets; all of it readable without
+ * the script) with: a timeline of every branch's general and security
+ * support windows with the day marked; one line per branch (XSAs fixed
+ * since X.Y.0, open cells); the XSA x branch matrix coloured by state,
+ * open work first and settled advisories collapsed per year, each row
+ * linking to the advisory on xenbits and its stored copy beside the page,
+ * each cell with a commit to that commit; the latest release of each
+ * branch with relative links to its files in dist/, the signer's name and
+ * fingerprint, the tar stream and the XSAs it fixed; the backport bundles.
  */
 #ifndef XS_REPORT_H
 #define XS_REPORT_H

@@ -1,6 +1,7 @@
 #!/bin/sh
 test_description='make demo: the whole story runs, starts clean, and ends saying where to look'
 . ./test-lib.sh
+. "$TEST_DIR/lib-report.sh"
 
 test_expect_success QEMU 'the demo runs to the end in a clean demo-out/' '
 	mkdir -p demo-out/stale && echo old >demo-out/stale/file &&
@@ -93,6 +94,16 @@ test_expect_success QEMU 'bundle list columns line up with long file names' '
 	test "$(wc -l <bl)" -ge 2 &&
 	awk "{ match(\$0, /^[^ ]+ +/); print RLENGTH }" bl | sort -u >cols &&
 	test "$(wc -l <cols)" -eq 1
+'
+
+test_expect_success QEMU 'the demo page in Chromium at 1400 and 400 px: nothing too wide, links resolve, filter works' '
+	if ! test_have_prereq CHROMIUM; then echo "no chromium: not checked"; return 0; fi &&
+	ARTIFACTS=$TEST_DIR/artifacts/0720 &&
+	rows=$(grep -c "<tr id=\"xsa-" demo-out/report/index.html) &&
+	for w in 1400 400; do
+		check_page "$TRASH/demo-out/report" $w demo-$w &&
+		check_filter demo-$w "$rows" || return 1
+	done
 '
 
 test_done
