@@ -137,7 +137,8 @@ int bundle_store_load(struct bundle_store *s, const char *maint_root)
 		}
 		s->nr++;
 	}
-	qsort(s->v, s->nr, sizeof(*s->v), cmp_record);
+	if (s->nr)
+		qsort(s->v, s->nr, sizeof(*s->v), cmp_record);
 out:
 	json_free(root);
 	strbuf_release(&text);
