@@ -80,9 +80,7 @@ test_expect_success() {
 	_title=$1
 	_body=$2
 	_log="$TRASH/.log.$test_count"
-	{
-		eval "$_body"
-	} >"$_log" 2>&1 </dev/null
+	test_run_body_ >"$_log" 2>&1 </dev/null
 	_rc=$?
 	if [ $_rc -eq 0 ]; then
 		test_passed=$((test_passed + 1))
@@ -94,6 +92,13 @@ test_expect_success() {
 		printf '#	(body exited %d)\n' "$_rc"
 	fi
 	cd "$TRASH"
+}
+
+# The body runs in a function of its own, so that a "return N" in it ends
+# the body with status N (and the test fails or passes by it) instead of
+# returning from test_expect_success before the result is counted.
+test_run_body_() {
+	eval "$_body"
 }
 
 test_have_prereq() {
