@@ -140,7 +140,8 @@ compare() {
 	def ancestor(c, rev):
 	    if (c, rev) not in anc:
 	        anc[(c, rev)] = subprocess.run(
-	            ["git", "-C", repo, "merge-base", "--is-ancestor", c, rev]).returncode == 0
+	            ["git", "-C", repo, "merge-base", "--is-ancestor", c, rev],
+	            stderr=subprocess.DEVNULL).returncode == 0
 	    return anc[(c, rev)]
 	def load(rev):
 	    if rev in cache:
