@@ -7,6 +7,7 @@
  */
 #include "builtin.h"
 #include "lib/fs.h"
+#include "lib/parse-options.h"
 #include "lib/strbuf.h"
 #include "lib/usage.h"
 #include "lib/xalloc.h"
@@ -78,11 +79,21 @@ int cmd_help(int argc, const char **argv, struct xs_ctx *ctx)
 	return c->fn(2, sub, ctx);
 }
 
+static const char *const version_usage[] = {
+	"xenstable version",
+	NULL
+};
+
 int cmd_version(int argc, const char **argv, struct xs_ctx *ctx)
 {
-	(void)argc;
-	(void)argv;
+	struct option opts[] = { OPT_END_() };
+
 	(void)ctx;
+	argc = parse_options(argc, argv, opts, version_usage);
+	if (argc < 0)
+		return PARSE_OPT_EXIT(argc);
+	if (argc)
+		return error_usage("unexpected argument '%s'", argv[0]);
 	printf("xenstable %s\n", XENSTABLE_VERSION);
 	return 0;
 }

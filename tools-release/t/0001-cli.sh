@@ -27,7 +27,11 @@ test_expect_success 'every command answers --help and help COMMAND the same way'
 		xs $c --help >h1 || { echo "$c --help failed"; return 1; }
 		xs help $c >h2 || { echo "help $c failed"; return 1; }
 		test_cmp h1 h2 || return 1
-		grep -q "^usage: xenstable $c" h1 || { echo "$c: no usage line"; cat h1; return 1; }
+		# help has no usage of its own: the global one names it.
+		case $c in
+		help) grep -q "^       xenstable --version | help \[COMMAND\]" h1 ;;
+		*) grep -q "^usage: xenstable $c" h1 ;;
+		esac || { echo "$c: no usage line"; cat h1; return 1; }
 	done
 '
 
@@ -39,7 +43,11 @@ test_expect_success 'an unknown command is a usage error (exit 2)' '
 test_expect_success 'an unknown option is a usage error (exit 2)' '
 	test_expect_code 2 xs support --frobnicate 2>err &&
 	test_grep "unknown option" err &&
-	test_expect_code 2 "$XENSTABLE" --frobnicate support 2>err
+	test_expect_code 2 "$XENSTABLE" --frobnicate support 2>err &&
+	test_expect_code 2 xs version --frobnicate 2>err &&
+	test_grep "unknown option" err &&
+	test_expect_code 2 xs version extra 2>err &&
+	test_grep "unexpected argument .extra." err
 '
 
 test_expect_success 'a directory that is not a maintenance repository is an environment error (exit 4)' '
