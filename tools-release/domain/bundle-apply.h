@@ -14,12 +14,16 @@
 struct branch;
 struct xsa_store;
 struct bundle_store;
+struct embargo_set;
 
 struct bundle_apply_opts {
 	const struct git_repo *src;
 	const struct bundle *b;		/* verified */
 	const char *ref;		/* full ref to move; created at the base if missing */
 	int embargoed;			/* commits carry Embargo-Until: */
+	/* A public ref moves only if no embargoed content would be on it (embargo.h). */
+	const struct embargo_set *embargo;
+	const struct branch *branch;	/* the bundle's branch: its last release is public */
 };
 
 /*
