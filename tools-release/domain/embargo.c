@@ -181,7 +181,7 @@ int embargo_parse_diff(const char *text, size_t len, embargo_hunk_fn fn, void *d
 			in_file = 0;
 			continue;
 		}
-		if (line_is(line, n, "--- ") && (in_header || !in_file)) {
+		if (line_is(line, n, "--- ")) {
 			npos = pos;
 			if (!next_line(text, len, &npos, &next, &nn) || !line_is(next, nn, "+++ ")) {
 				in_header = 0;
@@ -263,6 +263,10 @@ int embargo_parse_diff(const char *text, size_t len, embargo_hunk_fn fn, void *d
 					pos = npos;
 				}
 			}
+			/* Text only: a NUL byte makes it something else. */
+			if (ok && (memchr(header.buf, '\0', header.len) ||
+				   memchr(hunk.buf, '\0', hunk.len)))
+				ok = 0;
 			if (ok) {
 				struct embargo_diff_hunk h;
 
@@ -370,6 +374,13 @@ static void hunk_release(struct embargo_hunk *h)
 	free(h->lines);
 }
 
+void embargo_set_init(struct embargo_set *es, int64_t date)
+{
+	memset(es, 0, sizeof(*es));
+	strvec_init(&es->paths);
+	es->date = date;
+}
+
 void embargo_set_release(struct embargo_set *es)
 {
 	size_t i, k;
@@ -384,8 +395,7 @@ void embargo_set_release(struct embargo_set *es)
 	free(es->v);
 	free(es->byid);
 	strvec_clear(&es->paths);
-	memset(es, 0, sizeof(*es));
-	strvec_init(&es->paths);
+	embargo_set_init(es, 0);
 }
 
 static int add_hunk(const struct embargo_diff_hunk *dh, void *data)
@@ -408,7 +418,7 @@ static int add_hunk(const struct embargo_diff_hunk *dh, void *data)
 		h->text = strbuf_detach(&t, NULL);
 	}
 	h->removes_file = !dh->new_path;
-	/* What git patch-id will see; index_set() runs them all at once. */
+	/* What git patch-id will see; embargo_set_index() runs them all at once. */
 	{
 		struct strbuf t = STRBUF_INIT;
 
@@ -437,9 +447,8 @@ static int add_hunk(const struct embargo_diff_hunk *dh, void *data)
 	return 0;
 }
 
-/* Add one patch file's text; a text without a hunk adds nothing. */
-static void add_patch(struct embargo_set *es, const char *source, const char *about,
-		      int64_t until, unsigned index, unsigned count, const char *text, size_t len)
+size_t embargo_set_add(struct embargo_set *es, const char *source, const char *about,
+		       int64_t until, unsigned index, unsigned count, const char *text, size_t len)
 {
 	struct strbuf norm = STRBUF_INIT;
 	struct embargo_patch *p;
@@ -453,7 +462,7 @@ static void add_patch(struct embargo_set *es, const char *source, const char *ab
 	strbuf_release(&norm);
 	if (!p->nr) {
 		free(p->h);
-		return;
+		return 0;
 	}
 	p->source = xstrdup(source);
 	p->about = about ? xstrdup(about) : NULL;
@@ -461,6 +470,7 @@ static void add_patch(struct embargo_set *es, const char *source, const char *ab
 	p->index = index;
 	p->count = count;
 	es->nr++;
+	return p->nr;
 }
 
 static int cmp_byid(const void *a, const void *b)
@@ -473,8 +483,7 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Patch-ids of every hunk (one git patch-id), and the indexes. */
-static int index_set(struct embargo_set *es, const struct git_repo *src)
+int embargo_set_index(struct embargo_set *es, const struct git_repo *src)
 {
 	struct strbuf stream = STRBUF_INIT;
 	char (*pids)[GIT_MAX_HEXSZ + 1];
@@ -566,7 +575,7 @@ static int load_store(struct embargo_set *es, const struct xsa_store *s, int64_t
 				path = xsa_store_path(s, ver, ver->files[f].name);
 				rc = read_file(&text, path, EMBARGO_MAX_PATCH);
 				if (!rc)
-					add_patch(es, source, NULL, xsa_public_time(s, r), index, count,
+					embargo_set_add(es, source, NULL, xsa_public_time(s, r), index, count,
 						  text.buf, text.len);
 				strbuf_release(&text);
 				free(path);
@@ -760,7 +769,7 @@ static int load_bundles(struct embargo_set *es, const struct embargo_load_opts *
 		for (k = 0; k < r->nr_xsas; k++)
 			strbuf_addf(&about, "%sXSA-%d", k ? ", " : "", r->xsas[k]);
 		for (k = 0; !rc && k < t.nr; k++)
-			add_patch(es, src.buf, about.buf, until, (unsigned)k + 1, (unsigned)t.nr,
+			embargo_set_add(es, src.buf, about.buf, until, (unsigned)k + 1, (unsigned)t.nr,
 				  t.v[k].buf, t.v[k].len);
 		texts_release(&t);
 		strbuf_release(&src);
@@ -790,9 +799,7 @@ int embargo_set_load(struct embargo_set *es, const struct embargo_load_opts *o)
 	struct embargo_load_opts oo = *o;
 	int rc = 0;
 
-	memset(es, 0, sizeof(*es));
-	strvec_init(&es->paths);
-	es->date = o->date;
+	embargo_set_init(es, o->date);
 	if (!xs) {
 		rc = xsa_store_load(&own, o->maint_root);
 		if (rc)
@@ -807,7 +814,7 @@ int embargo_set_load(struct embargo_set *es, const struct embargo_load_opts *o)
 	if (!rc)
 		rc = load_bundles(es, &oo, xs);
 	if (!rc && es->nr)
-		rc = index_set(es, o->src);
+		rc = embargo_set_index(es, o->src);
 	if (!o->gpg)
 		gpg_release(&user);
 	if (!o->store)

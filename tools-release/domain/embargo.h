@@ -103,7 +103,8 @@ struct embargo_load_opts {
 	int64_t date;
 };
 
-/* Every embargoed patch known on o->date.  Errors are reported. */
+void embargo_set_init(struct embargo_set *es, int64_t date);
+/* Every embargoed patch known on o->date (es is initialised here).  Errors are reported. */
 int embargo_set_load(struct embargo_set *es, const struct embargo_load_opts *o);
 void embargo_set_release(struct embargo_set *es);
 
@@ -162,6 +163,16 @@ int embargo_apply_guard(struct apply_run *r, void *data);
 int embargo_keep_copy(const char *maint_root, const struct bundle *b);
 
 /* ---- the pieces (exposed for tests and the fuzz target) ---------------- */
+
+/*
+ * Add the hunks of one patch file (any text: a mail, a series, a plain
+ * diff) to es; a text without a hunk adds nothing.  Returns its hunks.
+ * embargo_set_index() then computes the patch-ids (one git patch-id in
+ * src) and the indexes a check needs; embargo_set_load() does both.
+ */
+size_t embargo_set_add(struct embargo_set *es, const char *source, const char *about,
+		       int64_t until, unsigned index, unsigned count, const char *text, size_t len);
+int embargo_set_index(struct embargo_set *es, const struct git_repo *src);
 
 /* One hunk of a diff text, as embargo_parse_diff() finds it. */
 struct embargo_diff_hunk {
