@@ -625,7 +625,7 @@ static int write_copy(const char *maint_root, const char *file_sha256, const str
 	size_t i;
 	int rc = 0, made = 0;
 
-	if (is_dir(dir))
+	if (is_dir(dir) || !t->nr)
 		goto out;
 	rc = mkdir_p(top, 0700);
 	if (!rc) {
@@ -653,16 +653,15 @@ out:
 	return rc;
 }
 
+/* The patches of a bundle read from its file: every patches/ entry, in order. */
 static void bundle_texts(const struct bundle *b, struct texts *t)
 {
 	size_t i;
 
-	for (i = 0; i < b->m.nr_files; i++) {
-		const struct bundle_entry *e = bundle_tar_find(&b->tar, b->m.files[i].name);
-
-		if (e)
-			texts_add(t, e->data.buf, e->data.len);
-	}
+	for (i = 0; i < b->tar.nr; i++)
+		if (starts_with(b->tar.v[i].name, "patches/") &&
+		    ends_with(b->tar.v[i].name, ".patch"))
+			texts_add(t, b->tar.v[i].data.buf, b->tar.v[i].data.len);
 }
 
 int embargo_keep_copy(const char *maint_root, const struct bundle *b)
@@ -703,8 +702,11 @@ static int bundle_patches(const struct embargo_load_opts *o, const struct bundle
 			free(p);
 		}
 		strvec_clear(&names);
-		free(dir);
-		return rc;
+		if (rc || t->nr) {
+			free(dir);
+			return rc;
+		}
+		remove_tree(dir);	/* empty: not a copy */
 	}
 	strvec_clear(&names);
 	free(dir);
@@ -720,9 +722,11 @@ static int bundle_patches(const struct embargo_load_opts *o, const struct bundle
 			       "%s/)", r->file, until, r->file, EMBARGO_COPIES);
 	} else {
 		bundle_texts(&b, t);
-		/* Decrypted once; the next check needs no key. */
-		if (!strcmp(b.file_sha256, r->file_sha256))
-			embargo_keep_copy(o->maint_root, &b);
+		if (!t->nr)
+			rc = error_input("%s: a kept bundle under embargo until %s UTC holds no patch",
+					 r->file, until);
+		else if (!strcmp(b.file_sha256, r->file_sha256))
+			rc = write_copy(o->maint_root, r->file_sha256, t);	/* no key next time */
 	}
 	bundle_release(&b);
 	free(path);

@@ -146,6 +146,50 @@ test_expect_success 'a hand leak is found from the kept bundle without the membe
 	test_cmp st-before st-after
 '
 
+test_expect_success 'hole 6: a hand squash of the embargo ref (trailers indented) stops the release' '
+	cp -a m-kept m-rel && cp -a u-kept u-rel &&
+	git -C u-rel worktree add -q --detach "$TRASH/sq" "$BASE" &&
+	git -C "$TRASH/sq" merge -q --squash refs/embargo/4.16/xsa-960 >/dev/null &&
+	git -C "$TRASH/sq" commit -q --no-edit &&
+	git -C u-rel update-ref refs/heads/stable-4.16 "$(git -C "$TRASH/sq" rev-parse HEAD)" &&
+	git -C u-rel worktree remove --force "$TRASH/sq" &&
+	git -C u-rel log -1 --format=%B stable-4.16 >msg &&
+	test_grep "^    Embargo-Until: 2024-06-04 12:00 UTC$" msg &&
+	git -C u-rel for-each-ref >refs-before &&
+	test_expect_code 1 "$XENSTABLE" -C m-rel --source u-rel release 4.16 --date "2024-06-01 10:00" \
+		--skip build --skip abi --skip boot >out 2>err &&
+	test_grep "FAIL embargo .*embargoed content is on stable-4.16: bundle $(cut -c1-8 real-id) r1 (XSA-960, embargoed until 2024-06-04 12:00 UTC)" out &&
+	git -C u-rel for-each-ref >refs-after &&
+	test_cmp refs-before refs-after
+'
+
+test_expect_success 'without the private copy and without the key: exit 4, nothing moves' '
+	ls m-kept/.xenstable/embargo >copies &&
+	test "$(wc -l <copies)" = 1 &&
+	rm -rf m-kept/.xenstable/embargo &&
+	{ tree_state m-kept; git -C u-kept for-each-ref; } >st-before &&
+	test_expect_code 4 "$XENSTABLE" -C m-kept --source u-kept xsa apply 4.16 962 \
+		--date "$BEFORE" >out 2>err &&
+	test_grep "backports/4.16/.*: a kept bundle under embargo until 2024-06-04 12:00 UTC cannot be read here" err &&
+	{ tree_state m-kept; git -C u-kept for-each-ref; } >st-after &&
+	test_cmp st-before st-after
+'
+
+test_expect_success 'with the member key the kept file is read, and the copy made again' '
+	GNUPGHOME=$R_HOME test_expect_code 3 "$XENSTABLE" -C m-kept --source u-kept \
+		xsa apply 4.16 962 --date "$BEFORE" >out 2>err &&
+	test_grep "refusing to move refs/heads/stable-4.16: embargoed content" err &&
+	ls m-kept/.xenstable/embargo >copies2 &&
+	test_cmp copies copies2 &&
+	test "$(stat -c %a m-kept/.xenstable/embargo/$(cat copies))" = 700
+'
+
+test_expect_success 'once the embargo is over the copy goes, and the branch moves' '
+	"$XENSTABLE" -C m-kept --source u-kept xsa apply 4.16 962 --date "$AFTER" >out 2>err &&
+	test_grep "stable-4.16: .* -> " out &&
+	test -z "$(ls m-kept/.xenstable/embargo)"
+'
+
 test_expect_success 'after the embargo the same bundle applies' '
 	cp -a "$RMAINT" m-after && cp -a "$RUP" u-after &&
 	GNUPGHOME=$R_HOME "$XENSTABLE" -C m-after --source u-after bundle apply leak961.tar.gz \
