@@ -402,7 +402,10 @@ static int add_hunk(const struct embargo_diff_hunk *dh, void *data)
 {
 	struct embargo_patch *p = data;
 	struct embargo_hunk *h;
-	size_t pos = 0, n, alloc = 0;
+	size_t pos = 0, n, alloc = 0, first_add = 0, last_add = 0;
+	size_t nr_post = 0, alloc_post = 0, alloc_plus = 0;
+	uint64_t *post = NULL;
+	unsigned char *plus = NULL;
 	const char *line;
 	int first = 1;
 
@@ -425,23 +428,55 @@ static int add_hunk(const struct embargo_diff_hunk *dh, void *data)
 		pid_text(dh, &t);
 		h->pid_text = strbuf_detach(&t, NULL);
 	}
+	/* The post-image in order (blank lines as 0), and which lines it adds. */
 	while (next_line(dh->hunk, dh->hunk_len, &pos, &line, &n)) {
-		uint64_t v;
-
 		if (first) {
 			first = 0;	/* the "@@" line */
 			continue;
 		}
 		if (n && (line[0] == '-' || line[0] == '\\'))
 			continue;
-		v = n ? embargo_line_hash(line + 1, n - 1) : 0;
-		if (!v)
-			continue;
-		if (n && line[0] == '+')
+		ALLOC_GROW(post, nr_post + 1, alloc_post);
+		ALLOC_GROW(plus, nr_post + 1, alloc_plus);
+		post[nr_post] = n ? embargo_line_hash(line + 1, n - 1) : 0;
+		plus[nr_post] = n && line[0] == '+' && post[nr_post];
+		if (plus[nr_post]) {
+			if (!h->adds)
+				first_add = nr_post;
+			last_add = nr_post;
 			h->adds = 1;
-		ALLOC_GROW(h->lines, h->nr_lines + 1, alloc);
-		h->lines[h->nr_lines++] = v;
+		}
+		if (post[nr_post]) {
+			ALLOC_GROW(h->lines, h->nr_lines + 1, alloc);
+			h->lines[h->nr_lines++] = post[nr_post];
+		}
+		nr_post++;
 	}
+	/*
+	 * What must be in the file as one block for git apply to find it,
+	 * even with one line of context: from its first added line to its
+	 * last, with the line next to each end unless that one is blank.
+	 * Blank lines are left out (the file's are too).
+	 */
+	if (h->adds) {
+		size_t from = first_add, to = last_add, i;
+
+		if (from && post[from - 1])
+			from--;
+		if (to + 1 < nr_post && post[to + 1])
+			to++;
+		h->core = xcalloc(to - from + 1, sizeof(*h->core));
+		for (i = from; i <= to; i++)
+			if (post[i])
+				h->core[h->nr_core++] = post[i];
+	} else if (h->nr_lines) {
+		/* Nothing added: its whole context, which is checked in full. */
+		h->core = xcalloc(h->nr_lines, sizeof(*h->core));
+		memcpy(h->core, h->lines, h->nr_lines * sizeof(*h->core));
+		h->nr_core = h->nr_lines;
+	}
+	free(post);
+	free(plus);
 	if (h->nr_lines)
 		qsort(h->lines, h->nr_lines, sizeof(*h->lines), cmp_u64);
 	return 0;
@@ -967,6 +1002,7 @@ struct tfile {
 	struct strbuf text;	/* normalized (normalize_file) */
 	uint64_t *lines;	/* sorted */
 	size_t nr_lines;
+	uint64_t *seq;		/* the same, in file order */
 };
 
 struct tstate {
@@ -984,6 +1020,7 @@ static void tstate_release(struct tstate *st)
 	for (i = 0; i < st->nr; i++) {
 		free(st->f[i].path);
 		free(st->f[i].lines);
+		free(st->f[i].seq);
 		strbuf_release(&st->f[i].text);
 	}
 	free(st->f);
@@ -1018,8 +1055,11 @@ static void hash_lines(const char *text, size_t len, struct tfile *f)
 		ALLOC_GROW(f->lines, f->nr_lines + 1, alloc);
 		f->lines[f->nr_lines++] = v;
 	}
-	if (f->nr_lines)
+	if (f->nr_lines) {
+		f->seq = xcalloc(f->nr_lines, sizeof(*f->seq));
+		memcpy(f->seq, f->lines, f->nr_lines * sizeof(*f->seq));
 		qsort(f->lines, f->nr_lines, sizeof(*f->lines), cmp_u64);
+	}
 }
 
 /* The files of commit that embargoed hunks change: their lines, normalized. */
@@ -1139,7 +1179,14 @@ static int may_be_in(const struct tstate *st, const struct embargo_hunk *h)
 		if (k == f->nr_lines || f->lines[k] != h->lines[i])
 			return 0;
 	}
-	return 1;
+	if (!h->nr_core || h->nr_core > f->nr_lines)
+		return !h->nr_core;
+	/* Its core (embargo_hunk) as one block, blank lines aside. */
+	for (k = 0; k + h->nr_core <= f->nr_lines; k++)
+		if (f->seq[k] == h->core[0] &&
+		    !memcmp(f->seq + k, h->core, h->nr_core * sizeof(*h->core)))
+			return 1;
+	return 0;
 }
 
 /* Does the hunk reverse-apply to the state (its post-image is there)? */

@@ -65,8 +65,11 @@ struct embargo_hunk {
 					 * (lines without whitespace: see embargo.c) */
 	char pid[GIT_MAX_HEXSZ + 1];	/* git patch-id --stable of it, "" if none */
 	char *pid_text;			/* what patch-id reads (until the set is indexed) */
-	uint64_t *lines;		/* its post-image lines, hashed (embargo_line_hash) */
+	uint64_t *lines;		/* its post-image lines, hashed (embargo_line_hash), sorted */
 	size_t nr_lines;
+	uint64_t *core;			/* what must be in the file as one block, in order
+					 * (embargo.c: add_hunk) */
+	size_t nr_core;
 	unsigned adds:1;		/* it adds a line that is not blank */
 	unsigned removes_file:1;	/* it deletes the file */
 };
