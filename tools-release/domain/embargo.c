@@ -368,6 +368,11 @@ static void stream_head(struct strbuf *stream, size_t n, int hexsz)
 
 static void hunk_release(struct embargo_hunk *h)
 {
+	size_t i;
+
+	for (i = 0; i < h->nr_win; i++)
+		hunk_release(&h->win[i]);
+	free(h->win);
 	free(h->path);
 	free(h->text);
 	free(h->pid_text);
@@ -398,19 +403,22 @@ void embargo_set_release(struct embargo_set *es)
 	embargo_set_init(es, 0);
 }
 
-static int add_hunk(const struct embargo_diff_hunk *dh, void *data)
+/* Windows: blocks of this many added lines are looked for on their own. */
+#define WINDOW_LINES 5
+#define WINDOW_MIN_CHARS 40
+#define WINDOWS_MAX 200
+
+static void fill_windows(struct embargo_hunk *h, const struct embargo_diff_hunk *dh);
+
+/* An embargo_hunk from a hunk of a diff (windows: not for a window itself). */
+static void fill_hunk(struct embargo_hunk *h, const struct embargo_diff_hunk *dh, int windows)
 {
-	struct embargo_patch *p = data;
-	struct embargo_hunk *h;
 	size_t pos = 0, n, alloc = 0, first_add = 0, last_add = 0;
-	size_t nr_post = 0, alloc_post = 0, alloc_plus = 0;
+	size_t nr_post = 0, alloc_post = 0;
 	uint64_t *post = NULL;
-	unsigned char *plus = NULL;
 	const char *line;
 	int first = 1;
 
-	ALLOC_GROW(p->h, p->nr + 1, p->alloc);
-	h = &p->h[p->nr++];
 	memset(h, 0, sizeof(*h));
 	h->path = xstrdup(dh->new_path ? dh->new_path : dh->old_path);
 	{
@@ -421,8 +429,8 @@ static int add_hunk(const struct embargo_diff_hunk *dh, void *data)
 		h->text = strbuf_detach(&t, NULL);
 	}
 	h->removes_file = !dh->new_path;
-	/* What git patch-id will see; embargo_set_index() runs them all at once. */
-	{
+	if (windows) {
+		/* What git patch-id will see; embargo_set_index() runs them all at once. */
 		struct strbuf t = STRBUF_INIT;
 
 		pid_text(dh, &t);
@@ -430,25 +438,26 @@ static int add_hunk(const struct embargo_diff_hunk *dh, void *data)
 	}
 	/* The post-image in order (blank lines as 0), and which lines it adds. */
 	while (next_line(dh->hunk, dh->hunk_len, &pos, &line, &n)) {
+		uint64_t v;
+
 		if (first) {
 			first = 0;	/* the "@@" line */
 			continue;
 		}
 		if (n && (line[0] == '-' || line[0] == '\\'))
 			continue;
+		v = n ? embargo_line_hash(line + 1, n - 1) : 0;
 		ALLOC_GROW(post, nr_post + 1, alloc_post);
-		ALLOC_GROW(plus, nr_post + 1, alloc_plus);
-		post[nr_post] = n ? embargo_line_hash(line + 1, n - 1) : 0;
-		plus[nr_post] = n && line[0] == '+' && post[nr_post];
-		if (plus[nr_post]) {
+		post[nr_post] = v;
+		if (v && line[0] == '+') {
 			if (!h->adds)
 				first_add = nr_post;
 			last_add = nr_post;
 			h->adds = 1;
 		}
-		if (post[nr_post]) {
+		if (v) {
 			ALLOC_GROW(h->lines, h->nr_lines + 1, alloc);
-			h->lines[h->nr_lines++] = post[nr_post];
+			h->lines[h->nr_lines++] = v;
 		}
 		nr_post++;
 	}
@@ -476,9 +485,105 @@ static int add_hunk(const struct embargo_diff_hunk *dh, void *data)
 		h->nr_core = h->nr_lines;
 	}
 	free(post);
-	free(plus);
 	if (h->nr_lines)
 		qsort(h->lines, h->nr_lines, sizeof(*h->lines), cmp_u64);
+	if (windows && h->adds && !h->removes_file)
+		fill_windows(h, dh);
+}
+
+static size_t visible_chars(const char *s, size_t n)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++)
+		k += !is_space(s[i]);
+	return k;
+}
+
+/*
+ * A change edited inside (a line changed, one inserted) no longer applies
+ * as a hunk; its untouched blocks still show.  Every run of WINDOW_LINES
+ * added lines that starts and ends with a line of text and holds at least
+ * WINDOW_MIN_CHARS characters becomes a window: a hunk of its own whose
+ * first and last lines are context, checked like the others.
+ */
+static void fill_windows(struct embargo_hunk *h, const struct embargo_diff_hunk *dh)
+{
+	const char **lv = NULL;
+	size_t *ln = NULL, nr = 0, alloc_v = 0, alloc_n = 0, pos = 0, n, alloc_w = 0;
+	const char *line;
+	int first = 1;
+	struct strbuf header = STRBUF_INIT;
+	size_t i;
+
+	/* The added lines, and where a run of them ends (NULL). */
+	while (next_line(dh->hunk, dh->hunk_len, &pos, &line, &n)) {
+		if (first) {
+			first = 0;
+			continue;
+		}
+		if (n && (line[0] == '-' || line[0] == '\\'))
+			continue;
+		ALLOC_GROW(lv, nr + 1, alloc_v);
+		ALLOC_GROW(ln, nr + 1, alloc_n);
+		lv[nr] = n && line[0] == '+' ? line + 1 : NULL;
+		ln[nr] = n ? n - 1 : 0;
+		nr++;
+	}
+	strbuf_addf(&header, "diff --git a/%s b/%s\n--- a/%s\n+++ b/%s\n", h->path, h->path, h->path,
+		    h->path);
+	for (i = 0; i < nr && h->nr_win < WINDOWS_MAX; i++) {
+		size_t run = 0, k, chars = 0, step;
+
+		while (i + run < nr && lv[i + run])
+			run++;
+		if (run < WINDOW_LINES) {
+			i += run;
+			continue;
+		}
+		step = (run - WINDOW_LINES) / WINDOWS_MAX + 1;
+		for (k = i; k + WINDOW_LINES <= i + run && h->nr_win < WINDOWS_MAX; k += step) {
+			struct strbuf hunk = STRBUF_INIT;
+			struct embargo_diff_hunk w;
+			size_t j;
+
+			chars = 0;
+			for (j = k; j < k + WINDOW_LINES; j++)
+				chars += visible_chars(lv[j], ln[j]);
+			if (!visible_chars(lv[k], ln[k]) || !visible_chars(lv[k + WINDOW_LINES - 1],
+									  ln[k + WINDOW_LINES - 1]) ||
+			    chars < WINDOW_MIN_CHARS)
+				continue;
+			/* Not at line 1: git apply would pin it to the start of the file. */
+			strbuf_addf(&hunk, "@@ -2,2 +2,%d @@\n", WINDOW_LINES);
+			for (j = k; j < k + WINDOW_LINES; j++) {
+				strbuf_addch(&hunk, j == k || j == k + WINDOW_LINES - 1 ? ' ' : '+');
+				strbuf_add(&hunk, lv[j], ln[j]);
+				strbuf_addch(&hunk, '\n');
+			}
+			memset(&w, 0, sizeof(w));
+			w.old_path = w.new_path = h->path;
+			w.header = header.buf;
+			w.header_len = header.len;
+			w.hunk = hunk.buf;
+			w.hunk_len = hunk.len;
+			ALLOC_GROW(h->win, h->nr_win + 1, alloc_w);
+			fill_hunk(&h->win[h->nr_win++], &w, 0);
+			strbuf_release(&hunk);
+		}
+		i += run;
+	}
+	strbuf_release(&header);
+	free(lv);
+	free(ln);
+}
+
+static int add_hunk(const struct embargo_diff_hunk *dh, void *data)
+{
+	struct embargo_patch *p = data;
+
+	ALLOC_GROW(p->h, p->nr + 1, p->alloc);
+	fill_hunk(&p->h[p->nr++], dh, 1);
 	return 0;
 }
 
@@ -1217,50 +1322,94 @@ static int is_in(const struct embargo_check_opts *o, struct tstate *st,
 	return rc < 0 ? rc : rc == 0;
 }
 
+struct tree_check {
+	const struct embargo_set *es;
+	const struct embargo_check_opts *o;
+	struct embargo_report *rep;
+	struct tstate tip, ref;
+	int have_ref;
+};
+
+/* The reference's state, read when first needed. */
+static int ref_state(struct tree_check *tc, struct tstate **st)
+{
+	int rc = 0;
+
+	*st = NULL;
+	if (!tc->o->reference || !strcmp(tc->o->reference, tc->o->tip))
+		return 0;
+	if (!tc->have_ref) {
+		rc = tstate_load(tc->es, tc->o, tc->o->reference, &tc->ref);
+		tc->have_ref = !rc;
+	}
+	if (!rc)
+		*st = &tc->ref;
+	return rc;
+}
+
+/*
+ * Is the hunk new in the tip's tree: whole (1), or a window of it (2),
+ * and not in the reference's?  0 no, <0 error.
+ */
+static int new_in_tip(struct tree_check *tc, const struct embargo_hunk *h)
+{
+	struct tstate *ref;
+	size_t w;
+	int rc = is_in(tc->o, &tc->tip, h, tc->rep);
+
+	if (rc > 0) {
+		rc = ref_state(tc, &ref);
+		if (!rc && ref)
+			rc = is_in(tc->o, ref, h, tc->rep);
+		return rc < 0 ? rc : rc ? 0 : 1;
+	}
+	for (w = 0; !rc && w < h->nr_win; w++) {
+		const struct embargo_hunk *win = &h->win[w];
+
+		if (!may_be_in(&tc->tip, win))
+			continue;
+		/*
+		 * A block of its lines the reference's file has too (moved
+		 * code, a common sequence) is public already, blank lines and
+		 * whitespace aside: git is asked only about new blocks.
+		 */
+		rc = ref_state(tc, &ref);
+		if (rc || (ref && may_be_in(ref, win)))
+			continue;
+		rc = is_in(tc->o, &tc->tip, win, tc->rep);
+		if (rc > 0)
+			return 2;
+	}
+	return rc;
+}
+
 /* (b) hunks whose post-image is in the tip's tree and was not in the reference's. */
 static int check_tree(const struct embargo_set *es, const struct embargo_check_opts *o,
 		      struct embargo_report *rep)
 {
-	struct tstate tip, ref;
-	unsigned char *present;
-	size_t i, k, n = 0, total = 0, any = 0;
-	int rc, have_ref = 0;
+	struct tree_check tc;
+	size_t i, k;
+	int rc;
 
-	for (i = 0; i < es->nr; i++)
-		total += es->v[i].nr;
-	present = xcalloc(total + 1, 1);
-	rc = tstate_load(es, o, o->tip, &tip);
+	memset(&tc, 0, sizeof(tc));
+	tc.es = es;
+	tc.o = o;
+	tc.rep = rep;
+	rc = tstate_load(es, o, o->tip, &tc.tip);
 	for (i = 0; !rc && i < es->nr; i++)
-		for (k = 0; !rc && k < es->v[i].nr; k++, n++) {
-			rc = is_in(o, &tip, &es->v[i].h[k], rep);
+		for (k = 0; !rc && k < es->v[i].nr; k++) {
+			rc = new_in_tip(&tc, &es->v[i].h[k]);
 			if (rc > 0) {
-				present[n] = 1;
-				any++;
+				struct embargo_finding *f = finding(rep, &es->v[i]);
+
+				f->in_tree++;
+				f->in_part += rc == 2;
 				rc = 0;
 			}
 		}
-	if (!rc && any && o->reference && strcmp(o->reference, o->tip)) {
-		rc = tstate_load(es, o, o->reference, &ref);
-		have_ref = 1;
-		for (i = 0, n = 0; !rc && i < es->nr; i++)
-			for (k = 0; !rc && k < es->v[i].nr; k++, n++) {
-				if (!present[n])
-					continue;
-				rc = is_in(o, &ref, &es->v[i].h[k], rep);
-				if (rc > 0) {
-					present[n] = 0;	/* public already */
-					rc = 0;
-				}
-			}
-	}
-	for (i = 0, n = 0; !rc && i < es->nr; i++)
-		for (k = 0; k < es->v[i].nr; k++, n++)
-			if (present[n])
-				finding(rep, &es->v[i])->in_tree++;
-	tstate_release(&tip);
-	if (have_ref)
-		tstate_release(&ref);
-	free(present);
+	tstate_release(&tc.tip);
+	if (tc.have_ref)
+		tstate_release(&tc.ref);
 	return rc;
 }
 
@@ -1303,6 +1452,8 @@ void embargo_report_describe(const struct embargo_report *r, struct strbuf *out)
 			    f->p->about ? ", " : "", d, f->p->index, f->p->count, f->p->sha256);
 		if (f->in_tree)
 			strbuf_addf(out, " %zu of its %zu hunk(s) in the tree", f->in_tree, f->p->nr);
+		if (f->in_part)
+			strbuf_addf(out, " (%zu of them in part)", f->in_part);
 		if (f->commits.nr)
 			strbuf_addf(out, "%s commit %.12s%s carries its changes", f->in_tree ? "," : "",
 				    f->commits.v[0], f->commits.nr > 1 ? " (and others)" : "");

@@ -72,6 +72,8 @@ struct embargo_hunk {
 	size_t nr_core;
 	unsigned adds:1;		/* it adds a line that is not blank */
 	unsigned removes_file:1;	/* it deletes the file */
+	struct embargo_hunk *win;	/* blocks of its added lines, checked on their own */
+	size_t nr_win;
 };
 
 struct embargo_patch {
@@ -121,6 +123,7 @@ struct embargo_check_opts {
 struct embargo_finding {
 	const struct embargo_patch *p;
 	size_t in_tree;			/* hunks whose post-image is in the tip's tree */
+	size_t in_part;			/* ... of which only a block of added lines */
 	struct strvec commits;		/* new commits carrying one of its hunks */
 };
 

@@ -292,6 +292,55 @@ TEST(check_repository)
 	free(dir);
 }
 
+TEST(check_edited_inside)
+{
+	struct embargo_set es;
+	struct git_repo r;
+	struct strbuf patch = STRBUF_INIT, what = STRBUF_INIT;
+	char *path;
+
+	dir = make_temp_dir("unit-embargo");
+	CHECK(dir != NULL);
+	if (!dir)
+		return;
+	/* The fix adds a block of ten lines; the leak changes one in its middle. */
+	CHECK_INT(sh("git init -q -b main r && cd r && "
+		     "printf 'int h(struct d *d)\\n{\\n    return 0;\\n}\\n' >h.c && "
+		     "git add h.c && git commit -q -m base && git tag RELEASE-1 && "
+		     "git checkout -q -b fix && "
+		     "sed -i 's/^    return 0;/    if ( d->count > d->max_count )\\n        return -ERANGE;\\n"
+		     "    if ( d->ring_index >= RING_SIZE )\\n        return -EINVAL;\\n"
+		     "    d->ring_index = array_index_nospec(d->ring_index, RING_SIZE);\\n"
+		     "    spin_lock(\\&d->ring_lock);\\n    d->ring[d->ring_index].state = 0;\\n"
+		     "    spin_unlock(\\&d->ring_lock);\\n    smp_wmb();\\n    d->generation++;\\n&/' h.c && "
+		     "git commit -q -am fix && git format-patch -q -1 --stdout >../fix.patch && "
+		     "git checkout -q -b leak main && git merge -q --squash fix && "
+		     "sed -i 's/^    spin_lock(\\&d->ring_lock);/    spin_lock_irq(\\&d->ring_lock); \\/\\* tidy \\*\\//' h.c && "
+		     "git commit -q -am tidy && "
+		     "git checkout -q -b other main && "
+		     "sed -i 's/^    return 0;/    d->generation++;\\n&/' h.c && git commit -q -am other"), 0);
+	path = path_join(dir, "r");
+	CHECK_INT(git_open(&r, path), 0);
+	free(path);
+	path = path_join(dir, "fix.patch");
+	CHECK_INT(read_file(&patch, path, 0), 0);
+	free(path);
+	embargo_set_init(&es, 0);
+	CHECK_INT(embargo_set_add(&es, "XSA-8", NULL, 2000000000, 1, 1, patch.buf, patch.len), 1);
+	CHECK(es.v[0].h[0].nr_win > 0);
+	CHECK_INT(embargo_set_index(&es, &r), 0);
+	CHECK_INT(check(&es, &r, "RELEASE-1", "leak", &what), 1);
+	CHECK(strstr(what.buf, "1 of its 1 hunk(s) in the tree (1 of them in part)") != NULL);
+	/* One line of it alone is not a block. */
+	CHECK_INT(check(&es, &r, "RELEASE-1", "other", &what), 0);
+	embargo_set_release(&es);
+	git_close(&r);
+	strbuf_release(&patch);
+	strbuf_release(&what);
+	remove_tree(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	RUN(parse_mail_and_plain);
@@ -299,5 +348,6 @@ int main(void)
 	RUN(line_hash);
 	RUN(set_add);
 	RUN(check_repository);
+	RUN(check_edited_inside);
 	return unit_done();
 }
