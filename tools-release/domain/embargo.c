@@ -377,6 +377,7 @@ static void hunk_release(struct embargo_hunk *h)
 	free(h->text);
 	free(h->pid_text);
 	free(h->lines);
+	free(h->core);
 }
 
 void embargo_set_init(struct embargo_set *es, int64_t date)
