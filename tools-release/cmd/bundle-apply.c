@@ -9,6 +9,7 @@
 #include "bundle.h"
 #include "../domain/bundle-apply.h"
 #include "../domain/branch.h"
+#include "../domain/embargo.h"
 #include "../lib/date.h"
 #include "../lib/parse-options.h"
 #include "../lib/usage.h"
@@ -136,9 +137,10 @@ int cmd_bundle_apply(int argc, const char **argv, struct xs_ctx *ctx)
 	struct git_repo src;
 	struct apply_run run;
 	struct bundle_apply_opts ao;
+	struct embargo_set es;
 	char *ref = NULL, *kept = NULL, d[32];
 	int64_t date;
-	int rc, have_src = 0, have_run = 0;
+	int rc, have_src = 0, have_run = 0, have_es = 0;
 
 	argc = parse_options(argc, argv, opts, apply_usage);
 	if (argc < 0)
@@ -214,11 +216,28 @@ int cmd_bundle_apply(int argc, const char **argv, struct xs_ctx *ctx)
 		rc = bundle_keep(&s.store, &s.b, date_now(), &kept);
 	if (rc)
 		goto out;
+	if (!embargo_ref_is_private(ref)) {
+		/* What is embargoed, by content, whatever this bundle calls itself. */
+		struct embargo_load_opts eo;
+
+		memset(&eo, 0, sizeof(eo));
+		eo.maint_root = ctx->repo;
+		eo.store = &s.xsa;
+		eo.src = &src;
+		eo.gpg = &s.gpg;
+		eo.date = date;
+		rc = embargo_set_load(&es, &eo);
+		if (rc)
+			goto out;
+		have_es = 1;
+	}
 	memset(&ao, 0, sizeof(ao));
 	ao.src = &src;
 	ao.b = &s.b;
 	ao.ref = ref;
 	ao.embargoed = s.embargoed;
+	ao.embargo = have_es ? &es : NULL;
+	ao.branch = b;
 	rc = bundle_apply(&ao, &run);
 	have_run = 1;
 	printf("bundle %s revision %ld by %s: %zu patch(es) for %s on %s\n", s.b.m.id,
@@ -240,7 +259,11 @@ int cmd_bundle_apply(int argc, const char **argv, struct xs_ctx *ctx)
 		       "has them before then\n", d);
 	}
 	printf("kept %s (recorded in backports/seen.json)\n", kept);
+	if (s.embargoed)
+		rc = embargo_keep_copy(ctx->repo, &s.b);
 out:
+	if (have_es)
+		embargo_set_release(&es);
 	if (have_run)
 		apply_run_release(&run);
 	if (have_src)

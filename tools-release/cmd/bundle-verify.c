@@ -7,6 +7,7 @@
  * not changes nothing (exit 3).
  */
 #include "bundle.h"
+#include "../domain/embargo.h"
 #include "../lib/date.h"
 #include "../lib/parse-options.h"
 #include "../lib/usage.h"
@@ -43,6 +44,9 @@ int cmd_bundle_verify(int argc, const char **argv, struct xs_ctx *ctx)
 	rc = bundle_session_open(&s, ctx, argv[0], date, "bundle verify");
 	if (!rc)
 		rc = bundle_keep(&s.store, &s.b, date_now(), &kept);
+	/* Its patches, for the embargo checks of users without the member's key. */
+	if (!rc && s.embargoed)
+		rc = embargo_keep_copy(ctx->repo, &s.b);
 	if (!rc) {
 		if (json) {
 			fwrite(s.b.manifest->data.buf, 1, s.b.manifest->data.len, stdout);

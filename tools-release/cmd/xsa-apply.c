@@ -14,6 +14,7 @@
 #include "xsa.h"
 #include "../domain/apply.h"
 #include "../domain/branch.h"
+#include "../domain/embargo.h"
 #include "../domain/xsa-apply.h"
 #include "../domain/xsa-status.h"
 #include "../domain/xsa-store.h"
@@ -164,6 +165,9 @@ static void print_plan(const struct xa_plan *p, int with_head)
 	} else if (failed) {
 		printf("\n%s: nothing moved (stays at %s)\n", ref_name(p->target),
 		       short_oid(p->base));
+	} else if (p->embargo_refused) {
+		printf("\n%s: nothing moved (stays at %s): the result would carry embargoed "
+		       "content\n", ref_name(p->target), short_oid(p->base));
 	} else if (p->dry_run && !strcmp(p->base, p->tip)) {
 		printf("\n%s: nothing would move (stays at %s)\n", ref_name(p->target),
 		       short_oid(p->base));
@@ -297,6 +301,26 @@ static int check_private_ref(const struct git_repo *src, const struct branch_set
 	return 0;
 }
 
+/* What is under embargo on date, when target (NULL: stable branches) is public. */
+static int load_embargo(struct xs_ctx *ctx, const struct xsa_store *s, const struct git_repo *src,
+			int64_t date, const char *target, struct embargo_set *es, int *have)
+{
+	struct embargo_load_opts eo;
+	int rc;
+
+	*have = 0;
+	if (target && embargo_ref_is_private(target))
+		return 0;
+	memset(&eo, 0, sizeof(eo));
+	eo.maint_root = ctx->repo;
+	eo.store = s;
+	eo.src = src;
+	eo.date = date;
+	rc = embargo_set_load(es, &eo);
+	*have = !rc;
+	return rc;
+}
+
 struct apply_args {
 	const char *date, *variant, *to;
 	int dry_run, keep, all, cont, abort, json;
@@ -307,7 +331,9 @@ static int do_continue(struct xs_ctx *ctx, const struct apply_args *a, struct gi
 	struct xa_plan plan;
 	struct xsa_store s;
 	struct xa_opts o;
-	int rc = xa_state_load(src, &plan), st;
+	struct branch_set bs;
+	struct embargo_set es;
+	int rc = xa_state_load(src, &plan), st, have_bs = 0, have_es = 0;
 
 	if (rc == 0) {
 		xa_plan_release(&plan);
@@ -333,7 +359,15 @@ static int do_continue(struct xs_ctx *ctx, const struct apply_args *a, struct gi
 	o.src = src;
 	o.date = plan.date;
 	o.keep_worktree = 1;
-	rc = xa_continue(&o, &plan);
+	rc = branches_load(&bs, ctx->repo);
+	if (!rc) {
+		have_bs = 1;
+		o.branches = &bs;
+		rc = load_embargo(ctx, &s, src, plan.date, plan.target, &es, &have_es);
+		o.embargo = have_es ? &es : NULL;
+	}
+	if (!rc)
+		rc = xa_continue(&o, &plan);
 	st = rc;
 	if (rc >= 0) {
 		if (a->json || xs_json)
@@ -341,6 +375,10 @@ static int do_continue(struct xs_ctx *ctx, const struct apply_args *a, struct gi
 		else
 			print_plan(&plan, 1);
 	}
+	if (have_es)
+		embargo_set_release(&es);
+	if (have_bs)
+		branches_release(&bs);
 	xsa_store_release(&s);
 	xa_plan_release(&plan);
 	return st;
@@ -483,7 +521,8 @@ int cmd_xsa_apply(int argc, const char **argv, struct xs_ctx *ctx)
 	struct repo_lock slock = REPO_LOCK_INIT;
 	struct xa_opts o;
 	struct xa_plan waiting;
-	int *numbers = NULL, rc, i, n;
+	struct embargo_set es;
+	int *numbers = NULL, rc, i, n, have_es = 0;
 
 	memset(&a, 0, sizeof(a));
 	n = parse_options(argc, argv, opts, apply_usage);
@@ -562,6 +601,11 @@ int cmd_xsa_apply(int argc, const char **argv, struct xs_ctx *ctx)
 	rc = xsa_store_load(&s, ctx->repo);
 	if (rc)
 		goto out_bs;
+	rc = load_embargo(ctx, &s, &src, o.date, a.all ? NULL : a.to, &es, &have_es);
+	if (rc)
+		goto out_store;
+	o.embargo = have_es ? &es : NULL;
+	o.branches = &bs;
 	o.store = &s;
 	o.src = &src;
 	o.numbers = numbers;
@@ -574,6 +618,9 @@ int cmd_xsa_apply(int argc, const char **argv, struct xs_ctx *ctx)
 		rc = do_all(&a, &o, &bs);
 	else
 		rc = do_branch(&a, &o, &bs, argv[0]);
+	if (have_es)
+		embargo_set_release(&es);
+out_store:
 	xsa_store_release(&s);
 out_bs:
 	branches_release(&bs);

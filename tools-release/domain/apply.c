@@ -868,6 +868,21 @@ static int commit_item(struct apply_run *r, const struct apply_item *it, char *o
 	return rc;
 }
 
+/* "git apply --cached ..." of path ("-": stdin) with flags (enum apply_check_flags). */
+static void apply_argv(struct strvec *argv, int check, unsigned flags, const char *path)
+{
+	strvec_pushl(argv, "apply", "--cached", "--whitespace=nowarn", NULL);
+	if (check)
+		strvec_push(argv, "--check");
+	if (flags & APPLY_CHECK_REVERSE)
+		strvec_push(argv, "-R");
+	if (flags & APPLY_CHECK_IGNORE_WS)
+		strvec_push(argv, "--ignore-whitespace");
+	if (flags & APPLY_CHECK_CONTEXT1)
+		strvec_push(argv, "-C1");
+	strvec_push(argv, path);
+}
+
 /* git apply --cached [--check] [-R] path into index (NULL: the run's); stderr to err. */
 static int git_apply(struct apply_run *r, const char *index, const char *path, int check,
 		     int reverse, struct strbuf *err)
@@ -875,13 +890,96 @@ static int git_apply(struct apply_run *r, const char *index, const char *path, i
 	struct strvec argv = STRVEC_INIT;
 	int rc;
 
-	strvec_pushl(&argv, "apply", "--cached", "--whitespace=nowarn", NULL);
-	if (check)
-		strvec_push(&argv, "--check");
-	if (reverse)
-		strvec_push(&argv, "-R");
-	strvec_push(&argv, path);
+	apply_argv(&argv, check, reverse ? APPLY_CHECK_REVERSE : 0, path);
 	rc = run_git_index(r, index, NULL, 0, NULL, err, NULL, argv.v);
+	strvec_clear(&argv);
+	return rc;
+}
+
+/* ---- private indexes of one's own ------------------------------------------ */
+
+int apply_index_make(const struct git_repo *repo, const struct apply_index_file *files, size_t nr,
+		     struct apply_index *ix)
+{
+	const char *const hash[] = { "hash-object", "-w", "--no-filters", "--stdin-paths", NULL };
+	const char *const info[] = { "update-index", "-z", "--index-info", NULL };
+	struct strbuf paths = STRBUF_INIT, ids = STRBUF_INIT, entries = STRBUF_INIT,
+		      err = STRBUF_INIT;
+	char *tmpl = xstrfmt("%s/objects/xenstable-incoming-XXXXXX", repo->common_dir);
+	size_t i, pos = 0, n;
+	const char *line;
+	int rc = 0;
+
+	memset(ix, 0, sizeof(*ix));
+	strvec_init(&ix->env);
+	if (!mkdtemp(tmpl)) {
+		rc = error_errno("cannot create a directory in %s/objects", repo->common_dir);
+		free(tmpl);
+		return rc;
+	}
+	ix->objects = tmpl;
+	ix->index = path_join(ix->objects, "index");
+	strvec_pushf(&ix->env, "GIT_INDEX_FILE=%s", ix->index);
+	strvec_pushf(&ix->env, "GIT_OBJECT_DIRECTORY=%s", ix->objects);
+	strvec_pushf(&ix->env, "GIT_ALTERNATE_OBJECT_DIRECTORIES=%s/objects", repo->common_dir);
+	/* The contents as files for git hash-object, in the private directory. */
+	for (i = 0; !rc && i < nr; i++) {
+		char *p = xstrfmt("%s/blob-%zu", ix->objects, i);
+
+		rc = write_file_atomic(p, files[i].data, files[i].len, 0600);
+		strbuf_addf(&paths, "%s\n", p);
+		free(p);
+	}
+	if (!rc && nr) {
+		rc = git_run(repo, &ix->env, paths.buf, paths.len, &ids, &err, hash);
+		if (rc > 0)
+			rc = error_env("git hash-object failed: %.*s", (int)strcspn(err.buf, "\n"),
+				       err.buf);
+	}
+	for (i = 0; !rc && i < nr; i++) {
+		if (!next_line(ids.buf, ids.len, &pos, &line, &n) || !is_hex_string(line, n)) {
+			rc = error_env("git hash-object gave no id for %s", files[i].path);
+			break;
+		}
+		strbuf_addf(&entries, "%o %.*s\t%s", files[i].mode, (int)n, line, files[i].path);
+		strbuf_addch(&entries, '\0');
+	}
+	if (!rc) {
+		strbuf_reset(&err);
+		rc = git_run(repo, &ix->env, entries.buf, entries.len, NULL, &err, info);
+		if (rc > 0)
+			rc = error_env("git update-index failed: %.*s", (int)strcspn(err.buf, "\n"),
+				       err.buf);
+	}
+	if (rc)
+		apply_index_release(ix);
+	strbuf_release(&paths);
+	strbuf_release(&ids);
+	strbuf_release(&entries);
+	strbuf_release(&err);
+	return rc;
+}
+
+void apply_index_release(struct apply_index *ix)
+{
+	if (ix->objects)
+		remove_tree(ix->objects);
+	free(ix->objects);
+	free(ix->index);
+	strvec_clear(&ix->env);
+	memset(ix, 0, sizeof(*ix));
+}
+
+int apply_index_check(const struct git_repo *repo, const struct apply_index *ix,
+		      const char *patch, size_t len, unsigned flags, struct strbuf *err)
+{
+	struct strvec argv = STRVEC_INIT;
+	int rc;
+
+	apply_argv(&argv, 1, flags, "-");
+	rc = git_run(repo, &ix->env, patch, len, NULL, err, argv.v);
+	if (rc > 0)
+		rc = 1;
 	strvec_clear(&argv);
 	return rc;
 }
@@ -1412,13 +1510,31 @@ int apply_check_worktrees(const struct apply_run *r, struct strvec *checked_out)
 	return rc;
 }
 
+int apply_run_env(struct apply_run *r, struct strvec *env)
+{
+	int rc = flush_commits(r);
+
+	strvec_pushv(env, r->env.v);
+	strvec_pushv(env, r->qenv.v);
+	return rc;
+}
+
 int apply_finish(struct apply_run *r)
 {
 	struct strvec wts = STRVEC_INIT;
 	size_t i;
 	int rc;
 
-	if (r->dry_run || !strcmp(r->base, r->tip))
+	if (!strcmp(r->base, r->tip))
+		return 0;
+	if (r->guard) {
+		rc = flush_commits(r);
+		if (!rc)
+			rc = r->guard(r, r->guard_data);
+		if (rc)
+			return rc;
+	}
+	if (r->dry_run)
 		return 0;
 	rc = apply_check_worktrees(r, &wts);
 	if (!rc)

@@ -69,6 +69,15 @@ struct apply_result {
 	struct apply_conflict conflict;
 };
 
+struct apply_run;
+
+/*
+ * Asked by apply_finish() before the ref moves (in a dry run too), with
+ * the run's commits readable through apply_run_env(): 0 lets the ref
+ * move; an error (reported by the guard) stops the run, nothing moved.
+ */
+typedef int (*apply_guard_fn)(struct apply_run *r, void *data);
+
 struct apply_run {
 	const struct git_repo *repo;
 	char *ref;			/* full ref to move, "refs/heads/stable-4.19" */
@@ -88,6 +97,8 @@ struct apply_run {
 	struct strvec unwritten_ids;
 	unsigned nr_made;
 	unsigned dry_run:1;
+	apply_guard_fn guard;		/* NULL: none */
+	void *guard_data;
 };
 
 /* Start a run on ref (must exist unless create_from is given). */
@@ -121,11 +132,52 @@ struct apply_item *apply_add(struct apply_run *r, const char *path, const char *
  */
 int apply_all(struct apply_run *r);
 /*
- * Move the ref from base to tip (compare-and-swap).  A worktree that has
- * the branch checked out is updated too; it must be clean (checked first
- * with apply_check_worktrees()).
+ * Move the ref from base to tip (compare-and-swap), once the run's guard
+ * (if any) agreed.  A worktree that has the branch checked out is updated
+ * too; it must be clean (checked first with apply_check_worktrees()).  A
+ * dry run only asks the guard.
  */
 int apply_finish(struct apply_run *r);
+/*
+ * The environment under which git reads the run's new objects (the
+ * quarantine), appended to env.  The commits made so far are written
+ * first.
+ */
+int apply_run_env(struct apply_run *r, struct strvec *env);
+
+/*
+ * A private index of one's own, away from any run, holding given contents
+ * (which need not be in the repository: their blobs go to a private object
+ * directory under <objects>/xenstable-incoming-*, so nothing is added to
+ * the repository and apply_clean_leftovers() removes what a killed
+ * process left).
+ */
+struct apply_index_file {
+	const char *path;
+	unsigned mode;			/* 0100644, 0100755 or 0120000 */
+	const char *data;
+	size_t len;
+};
+struct apply_index {
+	char *objects;			/* the private object directory */
+	char *index;			/* the index file, inside it */
+	struct strvec env;		/* how git sees both */
+};
+int apply_index_make(const struct git_repo *repo, const struct apply_index_file *files, size_t nr,
+		     struct apply_index *ix);
+void apply_index_release(struct apply_index *ix);
+
+enum apply_check_flags {
+	APPLY_CHECK_REVERSE = 1 << 0,	/* does it reverse-apply (is it in)? */
+	APPLY_CHECK_IGNORE_WS = 1 << 1,	/* whitespace changes do not count */
+	APPLY_CHECK_CONTEXT1 = 1 << 2,	/* one line of context is enough */
+};
+/*
+ * git apply --cached --check of the patch text against the index: 0 it
+ * applies, 1 it does not (err gets git's words), <0 git could not run.
+ */
+int apply_index_check(const struct git_repo *repo, const struct apply_index *ix,
+		      const char *patch, size_t len, unsigned flags, struct strbuf *err);
 /*
  * Refuse (XS_ENV) when the ref is checked out in a worktree that has
  * changes, is locked (git worktree lock, or a git command holds its

@@ -10,6 +10,7 @@
 #include "compat.h"
 #include "bundle-apply.h"
 #include "date.h"
+#include "embargo.h"
 #include "fs.h"
 #include "usage.h"
 #include "xalloc.h"
@@ -79,6 +80,7 @@ static int mark_known(const struct bundle_apply_opts *o, struct apply_run *run)
 int bundle_apply(const struct bundle_apply_opts *o, struct apply_run *run)
 {
 	const struct bundle *b = o->b;
+	struct embargo_guard guard = { o->embargo, o->branch, 0 };
 	char *tmp = make_temp_dir("bundle-apply");
 	struct strbuf trailer = STRBUF_INIT;
 	char oid[GIT_MAX_HEXSZ + 1];
@@ -97,6 +99,10 @@ int bundle_apply(const struct bundle_apply_opts *o, struct apply_run *run)
 		rc = apply_run_init(run, o->src, o->ref, b->m.base_commit);
 	if (rc)
 		goto out;
+	if (!embargo_ref_is_private(o->ref)) {
+		run->guard = embargo_apply_guard;
+		run->guard_data = &guard;
+	}
 	if (run->base[0] && git_is_ancestor(o->src, oid, run->base) == 0)
 		say("note: %s does not contain the bundle's base %s (%.12s); the patches go on "
 		    "its tip", o->ref, b->m.base_ref, b->m.base_commit);
@@ -130,6 +136,8 @@ int bundle_apply(const struct bundle_apply_opts *o, struct apply_run *run)
 	if (!rc)
 		rc = apply_finish(run);
 out:
+	run->guard = NULL;
+	run->guard_data = NULL;
 	remove_tree(tmp);
 	free(tmp);
 	strbuf_release(&trailer);

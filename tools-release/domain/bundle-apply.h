@@ -14,20 +14,26 @@
 struct branch;
 struct xsa_store;
 struct bundle_store;
+struct embargo_set;
 
 struct bundle_apply_opts {
 	const struct git_repo *src;
 	const struct bundle *b;		/* verified */
 	const char *ref;		/* full ref to move; created at the base if missing */
 	int embargoed;			/* commits carry Embargo-Until: */
+	/* A public ref moves only if no embargoed content would be on it (embargo.h). */
+	const struct embargo_set *embargo;
+	const struct branch *branch;	/* the bundle's branch: its last release is public */
 };
 
 /*
  * Apply b's patches in order on ref.  Every commit gets a
  * "Backport-Bundle: <id> revision <n> (<producer>)" trailer and, under
- * embargo, "Embargo-Until: YYYY-MM-DD HH:MM UTC" (what release's
- * preflight looks for).  Returns as apply_all(); run holds the outcome
- * of every patch (release it with apply_run_release()).
+ * embargo, "Embargo-Until: YYYY-MM-DD HH:MM UTC" (for people: the
+ * release preflight decides by content, embargo.h).  A ref outside
+ * refs/embargo/ moves only if o->embargo finds no embargoed content on
+ * the result (-XS_INPUT otherwise).  Returns as apply_all(); run holds
+ * the outcome of every patch (release it with apply_run_release()).
  */
 int bundle_apply(const struct bundle_apply_opts *o, struct apply_run *run);
 /* "Embargo-Until: 2026-12-15 12:00 UTC" appended to out. */

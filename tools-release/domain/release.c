@@ -7,6 +7,7 @@
 #include "cfgfile.h"
 #include "changelog.h"
 #include "date.h"
+#include "embargo.h"
 #include "evtag.h"
 #include "fs.h"
 #include "hash.h"
@@ -445,6 +446,47 @@ static void keep_fixed_xsas(const struct release_opts *o, struct release_plan *p
 	p->nr_xsas = kept;
 }
 
+/*
+ * Embargo by content (embargo.h): the commits since the last release and
+ * the tree to be tagged, against every embargoed patch known on the date.
+ * 1 found (found says what), 0 not, <0 could not check (reported).
+ */
+static int embargo_content(const struct release_opts *o, const struct release_plan *p,
+			   struct strbuf *found)
+{
+	struct embargo_load_opts eo;
+	struct embargo_check_opts co;
+	struct embargo_set es;
+	struct embargo_report rep;
+	char last[GIT_MAX_HEXSZ + 1];
+	int rc;
+
+	memset(&eo, 0, sizeof(eo));
+	eo.maint_root = o->maint_root;
+	eo.store = o->store;
+	eo.src = o->src;
+	eo.gpg = o->gpg;
+	eo.date = o->date;
+	rc = embargo_set_load(&es, &eo);
+	if (rc)
+		return rc;
+	rc = p->last_tag ? git_resolve_commit(o->src, p->last_tag, last) : 1;
+	if (rc == 1)
+		memcpy(last, p->base, sizeof(last));
+	if (rc >= 0) {
+		memset(&co, 0, sizeof(co));
+		co.src = o->src;
+		co.reference = last;
+		co.tip = p->base;
+		rc = embargo_check(&es, &co, &rep);
+		if (rc > 0)
+			embargo_report_describe(&rep, found);
+		embargo_report_release(&rep);
+	}
+	embargo_set_release(&es);
+	return rc;
+}
+
 static void check_xsas(const struct release_opts *o, struct release_plan *p,
 		       const struct strvec *embargo_trailers)
 {
@@ -516,10 +558,23 @@ trailers:
 			strbuf_addf(&embargoed, "%scommit %.12s (unreadable Embargo-Until '%s')",
 				    embargoed.len ? ", " : "", t, when + 1);
 	}
-	if (embargoed.len)
-		check_set(e, CHECK_FAILED, "embargoed fixes are on the branch: %s", embargoed.buf);
-	else
-		check_set(e, CHECK_PASSED, "no embargoed fix is on the branch");
+	{
+		struct strbuf content = STRBUF_INIT;
+		int crc = embargo_content(o, p, &content);
+
+		if (crc < 0)
+			check_errored(e, crc, "cannot check %s for embargoed content", o->branch->ref);
+		else if (crc > 0)
+			check_set(e, CHECK_FAILED, "embargoed content is on %s: %s%s%s", o->branch->ref,
+				  content.buf, embargoed.len ? "; and by the messages: " : "",
+				  embargoed.buf);
+		else if (embargoed.len)
+			check_set(e, CHECK_FAILED, "embargoed fixes are on the branch: %s",
+				  embargoed.buf);
+		else
+			check_set(e, CHECK_PASSED, "no embargoed fix is on the branch (by content)");
+		strbuf_release(&content);
+	}
 	xsa_matrix_release(&m);
 	strvec_clear(&only);
 	strbuf_release(&pending);

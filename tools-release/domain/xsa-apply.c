@@ -7,6 +7,7 @@
 #include "apply.h"
 #include "branch.h"
 #include "date.h"
+#include "embargo.h"
 #include "fs.h"
 #include "json.h"
 #include "usage.h"
@@ -768,6 +769,38 @@ static int keep_for_person(const struct git_repo *src, struct xa_plan *plan,
 	return rc;
 }
 
+/* The content check before a public target moves (embargo.h). */
+static void set_guard(const struct xa_opts *o, const struct xa_plan *plan, struct apply_run *run,
+		      struct embargo_guard *g)
+{
+	memset(g, 0, sizeof(*g));
+	g->es = o->embargo;
+	g->branch = o->branches ? branch_find(o->branches, plan->branch) : NULL;
+	if (!embargo_ref_is_private(plan->target)) {
+		run->guard = embargo_apply_guard;
+		run->guard_data = g;
+	}
+}
+
+/* The guard said no: nothing moves, and the report says why. */
+static void embargo_refused(struct xa_plan *plan)
+{
+	size_t i;
+
+	plan->embargo_refused = 1;
+	plan->moved = 0;
+	memcpy(plan->tip, plan->base, sizeof(plan->tip));
+	for (i = 0; i < plan->nr; i++) {
+		struct xa_entry *e = &plan->e[i];
+
+		if (e->outcome != XA_APPLIED && e->outcome != XA_ADAPTED)
+			continue;
+		e->outcome = XA_HELD;
+		set_str(&e->detail, "not kept: the result would carry embargoed content (see the "
+			"error)");
+	}
+}
+
 /* Apply the items of run (already added) and settle the plan.  The
  * target moves only when every item applied or was in already. */
 static int run_plan(const struct xa_opts *o, struct xa_plan *plan, struct apply_run *run,
@@ -815,10 +848,9 @@ static int run_plan(const struct xa_opts *o, struct xa_plan *plan, struct apply_
 		return rc;
 	}
 	memcpy(plan->tip, run->tip, sizeof(plan->tip));
-	if (plan->dry_run)
-		return 0;
+	/* A dry run only asks the run's guard. */
 	rc = apply_finish(run);
-	if (!rc)
+	if (!rc && !plan->dry_run)
 		plan->moved = strcmp(run->base, run->tip) != 0;
 	return rc;
 }
@@ -827,6 +859,7 @@ int xa_run(const struct xa_opts *o, struct xa_plan *plan)
 {
 	struct apply_run run;
 	struct item_map im = { NULL, NULL, 0 };
+	struct embargo_guard guard;
 	int rc;
 
 	rc = apply_run_init(&run, o->src, plan->target,
@@ -848,7 +881,10 @@ int xa_run(const struct xa_opts *o, struct xa_plan *plan)
 			say("%s is checked out in %s (clean): it will be updated with the branch",
 			    plan->target + 11, plan->checkouts.v[0]);
 		add_items(plan, &run, &im, 0, 0, o->msgs);
+		set_guard(o, plan, &run, &guard);
 		rc = run_plan(o, plan, &run, &im, o->keep_worktree);
+		if (rc && guard.refused)
+			embargo_refused(plan);
 	}
 	map_release(&im);
 	apply_run_release(&run);
@@ -1299,6 +1335,7 @@ int xa_continue(const struct xa_opts *o, struct xa_plan *plan)
 	struct item_map im = { NULL, NULL, 0 };
 	struct xa_entry *e = NULL;
 	struct xa_patch *pt;
+	struct embargo_guard guard;
 	char now[GIT_MAX_HEXSZ + 1] = "", oid[GIT_MAX_HEXSZ + 1], group[32];
 	char *old_wt;
 	size_t i;
@@ -1328,6 +1365,7 @@ int xa_continue(const struct xa_opts *o, struct xa_plan *plan)
 		return rc;
 	}
 	set_committer_date(&run);
+	set_guard(o, plan, &run, &guard);
 	if (moved)
 		apply_set_dry_run(&run);
 	/* The adapted commit: the patch's author and message, and a word on it. */
@@ -1358,6 +1396,12 @@ int xa_continue(const struct xa_opts *o, struct xa_plan *plan)
 	old_wt = plan->worktree;
 	plan->worktree = NULL;
 	rc = run_plan(o, plan, &run, &im, !moved);
+	if (rc && guard.refused) {
+		/* The person's work stays where it is, for them to see. */
+		embargo_refused(plan);
+		plan->worktree = old_wt;
+		goto out;
+	}
 	if (moved) {
 		if (!rc && !strcmp(run.tip, now)) {
 			say("%s is already where this --continue takes it (an interrupted run moved "

@@ -40,6 +40,8 @@
 #include "xsa-status.h"
 
 struct branch;
+struct branch_set;
+struct embargo_set;
 struct xsa_store;
 struct xsa_version;
 
@@ -111,6 +113,7 @@ struct xa_plan {
 	char base[GIT_MAX_HEXSZ + 1];	/* target before ("" when it is created) */
 	char tip[GIT_MAX_HEXSZ + 1];	/* after (or where a dry run would leave it) */
 	int moved;
+	int embargo_refused;		/* the result would carry embargoed content */
 	size_t applied_before;		/* XSAs the matrix shows in the branch already */
 	struct strvec checkouts;	/* clean checkouts of the target that followed it */
 	struct xa_entry *e;
@@ -153,6 +156,12 @@ struct xa_opts {
 	int dry_run;
 	int keep_worktree;
 	const struct xa_msgs *msgs;	/* messages made beforehand, or NULL */
+	/*
+	 * A target outside refs/embargo/ moves only if no embargoed content
+	 * would be on it (embargo.h); branches give each branch's last release.
+	 */
+	const struct embargo_set *embargo;
+	const struct branch_set *branches;
 };
 
 /*
@@ -166,7 +175,9 @@ int xa_plan_branch(const struct xa_opts *o, const struct xsa_matrix *m, size_t b
 
 /*
  * Run the plan.  Returns 0 when everything is applied or in already,
- * XS_FAIL on a conflict, -XS_INPUT for an unsafe patch, <0 on errors.
+ * XS_FAIL on a conflict, -XS_INPUT for an unsafe patch or when the
+ * result would carry embargoed content (plan->embargo_refused; nothing
+ * moved), <0 on errors.
  */
 int xa_run(const struct xa_opts *o, struct xa_plan *plan);
 /*

@@ -20,7 +20,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export LC_ALL=C TZ=UTC GIT_CONFIG_NOSYSTEM=1 HOME=$tmp XENSTABLE_NOW="2026-11-21 12:00"
 
-for t in advisory range mime mbox intake xsa-json meta patch commit branch cfg \
+for t in advisory range mime mbox intake xsa-json meta patch embargo commit branch cfg \
 	 maintainers gpg-status plan support version apply-state abi-baseline tar xsa-vuln date escape \
 	 xsameta; do
 	rm -rf "${C:?}/$t"
@@ -67,7 +67,11 @@ for p in $(cd "$S" && find . -name '*.patch' | sort) $(cd "$TOOLS/upstream/patch
 	f=$S/$p
 	[ -f "$f" ] || f=$TOOLS/upstream/patches/$p
 	cp "$f" "$C/patch/p$n"
+	cp "$f" "$C/embargo/p$n"
 done
+# What the embargo check reads besides patches: git log -p of commits.
+git -C "$ROOT" log -p -3 --format="commit %H" --src-prefix=a/ --dst-prefix=b/ -- hypervisor \
+	>"$C/embargo/log" || :
 
 # Mail: the advisory inline and a patch attached (base64, quoted-printable).
 mail() {	# mail NUM ENCODING
