@@ -15,8 +15,9 @@ pkgs_build="gcc make pkg-config libc6-dev binutils git libyajl-dev libssl-dev zl
 # qemu and abigail-tools for the release preflight, xz/gzip/tar for checks.
 pkgs_run="gnupg gpg-agent quilt xz-utils gzip tar qemu-system-x86 abigail-tools"
 # The tests also make upstream-style .tar.lz files, switch time zones and
-# read JSON output with python3.
-pkgs_check="$pkgs_build $pkgs_run lzip tzdata chromium python3 groff-base bash"
+# read JSON output with python3; python3-jsonschema validates the OSV and
+# CVE records of xsa vulns (tests/data/schemas/).
+pkgs_check="$pkgs_build $pkgs_run lzip tzdata chromium python3 python3-jsonschema groff-base bash"
 pkgs_demo="$pkgs_build $pkgs_run"
 pkgs_report="chromium"
 # bench/apply-synth.py generates the history the apply section measures.
