@@ -13,6 +13,8 @@
 #include "../lib/usage.h"
 #include "../lib/xalloc.h"
 
+#include <pthread.h>
+
 static const char *const history_usage[] = {
 	"xenstable xsa history [BRANCH...] [--all] [--json] [--keyring FILE]",
 	NULL
@@ -20,9 +22,39 @@ static const char *const history_usage[] = {
 
 /* --- the session -------------------------------------------------------- */
 
+/* The RELEASE tags are verified (gpg, a process per tag) in a thread while
+ * the main one reads the history (git log): the two take about as long. */
+struct verify_job {
+	struct xh_session *s;
+	pthread_t thread;
+	int started, joined, rc;
+};
+
+static void *verify_thread(void *data)
+{
+	struct verify_job *j = data;
+	struct xh_session *s = j->s;
+
+	j->rc = upstream_tags_verify(&s->tags, &s->src, &s->g, &s->m,
+				     s->keyring ? &s->pinned : NULL, 1);
+	return NULL;
+}
+
+static int verify_join(void *data)
+{
+	struct verify_job *j = data;
+
+	if (j->started && !j->joined) {
+		pthread_join(j->thread, NULL);
+		j->joined = 1;
+	}
+	return j->started ? j->rc : 0;
+}
+
 int xh_session_open(struct xs_ctx *ctx, struct xh_session *s, const char *keyring)
 {
 	struct strbuf why = STRBUF_INIT;
+	struct verify_job job;
 	int rc;
 
 	memset(s, 0, sizeof(*s));
@@ -55,21 +87,35 @@ int xh_session_open(struct xs_ctx *ctx, struct xh_session *s, const char *keyrin
 	s->open_parts = 2;
 	s->source = ctx_source_path(ctx);
 	rc = upstream_tags_list(&s->tags, &s->src, &s->bs);
-	if (!rc)
-		rc = upstream_tags_verify(&s->tags, &s->src, &s->g, &s->m,
-					  s->keyring ? &s->pinned : NULL, 1);
 	if (rc)
 		return rc;
-	upstream_tags_explain(&s->tags, &s->m, s->keyring ? &s->pinned : NULL, &why);
-	if (why.len)
-		warning("%s.", why.buf);
-	strbuf_release(&why);
+	memset(&job, 0, sizeof(job));
+	job.s = s;
+	if (pthread_create(&job.thread, NULL, verify_thread, &job)) {
+		/* no thread: verify first, then read */
+		job.rc = upstream_tags_verify(&s->tags, &s->src, &s->g, &s->m,
+					      s->keyring ? &s->pinned : NULL, 1);
+		if (job.rc)
+			return job.rc;
+	} else {
+		job.started = 1;
+	}
 	s->opts.src = &s->src;
 	s->opts.branches = &s->bs;
 	s->opts.store = &s->store;
 	s->opts.tags = &s->tags;
+	s->opts.tags_ready = verify_join;
+	s->opts.tags_ready_data = &job;
 	rc = xsa_history_load(&s->h, &s->opts);
 	s->open_parts = 3;
+	if (verify_join(&job) < 0 && !rc)
+		rc = job.rc;
+	if (!rc) {
+		upstream_tags_explain(&s->tags, &s->m, s->keyring ? &s->pinned : NULL, &why);
+		if (why.len)
+			warning("%s.", why.buf);
+	}
+	strbuf_release(&why);
 	return rc;
 }
 

@@ -15,7 +15,9 @@
 
 #define TAGS_CACHE "upstream-tags.v1"
 #define TAGS_HEADER "# xenstable upstream-tags v1\n"
-#define GPG_JOBS 4
+/* gpg runs at once: they only read the keyring (--lock-never), so they do
+ * not wait for each other. */
+#define GPG_JOBS 16
 
 void upstream_tags_init(struct upstream_tags *t)
 {
@@ -344,7 +346,8 @@ static int start_job(struct job *j, struct gpg_ctx *g, const char *tmp, size_t i
 	strvec_push(&j->c.env, "LANGUAGE=C");
 	strvec_push(&j->c.args, gpg_program());
 	strvec_pushl(&j->c.args, "--batch", "--no-tty", "--no-greeting", "--no-auto-key-retrieve",
-		     "--no-auto-key-locate", "--display-charset", "utf-8", NULL);
+		     "--no-auto-key-locate", "--display-charset", "utf-8", "--lock-never",
+		     "--no-auto-check-trustdb", NULL);
 	if (g->homedir)
 		strvec_pushl(&j->c.args, "--homedir", g->homedir, NULL);
 	strvec_pushl(&j->c.args, "--status-file", st, "--trust-model", "always", "--verify",
@@ -392,23 +395,38 @@ static int finish_job(struct job *j, struct upstream_tags *t, const char *tmp)
 	return rc;
 }
 
-/* Is the key with this id (long key id or fingerprint) in g's keyring? */
-static int key_known(struct gpg_ctx *g, const char *id)
+/*
+ * Is the key with this id (long key id or fingerprint) in g's keyring,
+ * and (when usable is set) neither revoked nor expired?  One gpg run.
+ */
+static int key_known(struct gpg_ctx *g, const char *id, int usable)
 {
 	struct child_process c;
-	int rc;
+	size_t pos = 0, n;
+	const char *line;
+	int rc, found = 0;
 
 	child_init(&c);
 	strvec_push(&c.env, "LC_ALL=C");
 	strvec_push(&c.args, gpg_program());
-	strvec_pushl(&c.args, "--batch", "--no-tty", NULL);
+	strvec_pushl(&c.args, "--batch", "--no-tty", "--lock-never", "--no-auto-check-trustdb",
+		     NULL);
 	if (g->homedir)
 		strvec_pushl(&c.args, "--homedir", g->homedir, NULL);
-	strvec_pushl(&c.args, "--with-colons", "--list-keys", id, NULL);
+	strvec_pushl(&c.args, "--with-colons", "--fixed-list-mode", "--list-keys", id, NULL);
 	c.err = CHILD_OUT_NULL;
 	rc = run_child(&c);
+	while (!rc && next_line(c.out_buf.buf, c.out_buf.len, &pos, &line, &n)) {
+		/* "pub:<validity>:...": r revoked, e expired */
+		if (n > 5 && !memcmp(line, "pub:", 4)) {
+			found = 1;
+			if (usable && (line[4] == 'r' || line[4] == 'e'))
+				found = 0;
+			break;
+		}
+	}
 	child_release(&c);
-	return rc == 0;
+	return found;
 }
 
 static void trusted_for(const struct upstream_tag *tg, const struct maintainers *m,
@@ -446,17 +464,8 @@ int upstream_tags_verify(struct upstream_tags *t, const struct git_repo *r, stru
 		if (tg->verdict == GPG_GOOD) {
 			/* A cached good signature holds while its key is in this
 			 * keyring, neither expired nor revoked (checked once). */
-			if (!strvec_contains(&key_ok, tg->fpr) && !strvec_contains(&key_bad, tg->fpr)) {
-				struct gpg_key_info info;
-
-				memset(&info, 0, sizeof(info));
-				if (!gpg_key_lookup(g, tg->fpr, &info) && info.found && !info.expired &&
-				    !info.revoked)
-					strvec_push(&key_ok, tg->fpr);
-				else
-					strvec_push(&key_bad, tg->fpr);
-				gpg_key_info_release(&info);
-			}
+			if (!strvec_contains(&key_ok, tg->fpr) && !strvec_contains(&key_bad, tg->fpr))
+				strvec_push(key_known(g, tg->fpr, 1) ? &key_ok : &key_bad, tg->fpr);
 			if (strvec_contains(&key_bad, tg->fpr)) {
 				pending[i] = 1;
 				todo++;
@@ -466,7 +475,7 @@ int upstream_tags_verify(struct upstream_tags *t, const struct git_repo *r, stru
 		if (tg->verdict == GPG_NO_KEY) {
 			/* Known now?  Then check this tag again. */
 			if (recheck < 0)
-				recheck = tg->keyid[0] && key_known(g, tg->keyid);
+				recheck = tg->keyid[0] && key_known(g, tg->keyid, 0);
 			if (recheck) {
 				pending[i] = 1;
 				todo++;

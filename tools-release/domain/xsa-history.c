@@ -372,7 +372,8 @@ static int scan_log(struct xsa_history *h, const struct strvec *include, const s
 	int rc, bad = 0;
 
 	git_child_init(&c, h->repo);
-	strvec_pushl(&c.args, "log", "-z", "--format=%H %P%n%ct%n%B", "--no-color", NULL);
+	strvec_pushl(&c.args, "log", "-z", "--format=%H %P%n%ct%n%B", "--no-color",
+		     "--no-show-signature", "--no-decorate", NULL);
 	for (i = 0; i < include->nr; i++)
 		strvec_push(&c.args, include->v[i]);
 	if (exclude->nr) {
@@ -1840,6 +1841,12 @@ int xsa_history_load(struct xsa_history *h, const struct xh_opts *o)
 	}
 	resolve_facts(h);
 	rc = fill_details(h);
+	if (!rc && o->tags_ready) {
+		int rc2 = o->tags_ready(o->tags_ready_data);
+
+		if (rc2 < 0)
+			rc = rc2;
+	}
 	if (rc)
 		goto out;
 	build_index(h);

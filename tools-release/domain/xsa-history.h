@@ -214,8 +214,12 @@ struct xh_opts {
 	const struct git_repo *src;
 	const struct branch_set *branches;
 	const struct xsa_store *store;		/* may be NULL */
-	struct upstream_tags *tags;		/* verified already, may be NULL */
+	struct upstream_tags *tags;		/* listed; verified by tags_ready, may be NULL */
 	int no_cache;
+	/* Called once the history is read and before tags are used: the tags'
+	 * verification may run meanwhile (returns <0 when it failed). */
+	int (*tags_ready)(void *data);
+	void *tags_ready_data;
 };
 
 int xsa_history_load(struct xsa_history *h, const struct xh_opts *o);
