@@ -510,8 +510,7 @@ static void show_text(struct xh_session *s, const struct strvec *only, int all)
 	printf("\nRELEASE tags: %zu of %zu verified\n", h->tags_verified, h->tags_total);
 	for (li = 0; li < h->nr_lines; li++) {
 		const struct xh_line *l = &h->lines[li];
-		size_t complete = 0, released = 0, claimed = 0, partial = 0, reverted = 0,
-		       inherited = 0;
+		size_t complete = 0, claimed = 0, partial = 0, reverted = 0, inherited = 0;
 		int lo = 0, hi = 0;
 
 		if (!want_line(l, only))
@@ -539,7 +538,6 @@ static void show_text(struct xh_session *s, const struct strvec *only, int all)
 			switch (bx.at_tip.state) {
 			case XH_FIXED:
 				complete++;
-				released += bx.fixed_in >= 0;
 				break;
 			case XH_CLAIMED:
 				complete++;
@@ -586,9 +584,8 @@ static void show_text(struct xh_session *s, const struct strvec *only, int all)
 		if (inherited && !all)
 			printf("  and %zu XSAs (XSA-%d .. XSA-%d) fixed on master before the fork "
 			       "(--all lists them)\n", inherited, lo, hi);
-		printf("  %s: %zu XSAs: %zu complete (%zu fixed in a verified release, %zu claimed), "
-		       "%zu partial, %zu reverted\n", l->name, complete + partial + reverted, complete,
-		       released, claimed, partial, reverted);
+		printf("  %s: %zu XSAs: %zu fixed, %zu claimed, %zu partial, %zu reverted\n", l->name,
+		       complete + partial + reverted, complete - claimed, claimed, partial, reverted);
 	}
 	excluded_list(h, &excl);
 	for (i = 0; i < excl.nr; i++) {

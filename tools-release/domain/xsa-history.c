@@ -2257,15 +2257,36 @@ void xh_evaluate(const struct xsa_history *h, int x, const uint64_t *reach, int 
 					      "compare with");
 			else if (e->nr_missing && (!e->need_from || strcmp(e->need_from, "advisory"))) {
 				const struct xh_fact *f = xh_fact_of(h, e->missing[0]);
+				size_t master = 0, found = 0;
 
+				/* master fixes: those found (keys) and those missing */
+				{
+					uint32_t *mf = NULL;
+					size_t n = master_fixes(h, e->xsa, &mf), k2;
+
+					master = n;
+					for (k2 = 0; k2 < n; k2++) {
+						size_t q;
+						int missing = 0;
+
+						for (q = 0; q < e->nr_missing; q++)
+							missing |= e->missing[q] == mf[k2];
+						found += !missing;
+					}
+					free(mf);
+				}
 				xh_oid_hex(h, e->missing[0], hex);
-				strbuf_addf(&e->why, "%zu of %zu fixes; missing master commit %.12s",
-					    e->need - e->nr_missing < e->units ? e->units :
-					    e->need - e->nr_missing, e->need, hex);
+				strbuf_addf(&e->why, "%zu of %zu master fixes found; missing %.12s", found,
+					    master, hex);
 				if (f && f->subject)
 					strbuf_addf(&e->why, " (%s)", f->subject);
 				if (e->nr_missing > 1)
 					strbuf_addf(&e->why, " and %zu more", e->nr_missing - 1);
+				if (e->units > found)
+					strbuf_addf(&e->why, "; %zu commit%s here claim%s it without naming "
+						    "a master fix", e->units - found,
+						    e->units - found == 1 ? "" : "s",
+						    e->units - found == 1 ? "s" : "");
 			} else {
 				strbuf_addf(&e->why, "%zu of %zu fixes (%s)", e->units, e->need,
 					    e->need_from ? e->need_from : "?");
