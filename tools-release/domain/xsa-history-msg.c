@@ -166,10 +166,29 @@ size_t xh_statement_parse(const char *para, size_t len, int *out, size_t max,
 	for (i = 0; i < ARRAY_SIZE(leads) && !lead; i++)
 		if (eat_word(&c, leads[i]))
 			lead = 1;
+	if (!lead && (eat_word(&c, "This patch fixes") || eat_word(&c, "This patch solves") ||
+		      eat_word(&c, "This fixes")))
+		lead = 2;	/* a verb: the designators follow, no qualifier */
+	if (!lead) {
+		/* "This CVE-2023-34323 / XSA-440." (upstream's words, "is" missing) */
+		struct cur t = c;
+		long dummy;
+
+		if (eat_word(&t, "This")) {
+			skip_blanks(&t);
+			if ((eat_xsa(&(struct cur){ t.p, t.end }, &dummy) ||
+			     eat_cve(&(struct cur){ t.p, t.end }))) {
+				c = t;
+				lead = 2;
+			}
+		}
+	}
 	if (!lead && !eat_word(&c, "Part of"))
 		return 0;
 	/* Qualifiers, in any order, each at most a few times. */
 	do {
+		if (lead == 2)
+			break;
 		progress = 0;
 		skip_blanks(&c);
 		for (i = 0; i < ARRAY_SIZE(quals); i++) {
@@ -224,6 +243,9 @@ size_t xh_statement_parse(const char *para, size_t len, int *out, size_t max,
 		return 0;
 	/* The tail: the statement must end, or continue harmlessly. */
 	skip_blanks(&c);
+	if (eat_word(&c, "security hole") || eat_word(&c, "security issue") ||
+	    eat_word(&c, "vulnerability"))
+		skip_blanks(&c);
 	if (c.p < c.end) {
 		char ch = *c.p;
 

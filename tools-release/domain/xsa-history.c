@@ -19,7 +19,9 @@
 #include <signal.h>
 
 #define HISTORY_CACHE "xsa-history.v1"
-#define HISTORY_HEADER "# xenstable xsa-history v1\n"
+/* The second number is the statement grammar's (xsa-history-msg.c): a
+ * change there must read the messages again, so it is part of the header. */
+#define HISTORY_HEADER "# xenstable xsa-history v1 2\n"
 #define MAX_DEPTH 4
 /* Marker-less branch commits get a patch-id only when there are at most
  * this many (with the master fixes they could match); beyond that only
@@ -2142,6 +2144,9 @@ static uint32_t key_of(const struct xsa_history *h, uint32_t c, const uint32_t *
 	return c;
 }
 
+/* set while eval_core looks at the sibling lines (no recursion beyond) */
+static int sibling_pass;
+
 static void eval_core(const struct xsa_history *h, int x, const uint64_t *reach, int li,
 		      struct xh_eval *e, uint32_t **keys_out, size_t *nkeys_out)
 {
@@ -2191,6 +2196,30 @@ static void eval_core(const struct xsa_history *h, int x, const uint64_t *reach,
 	} else if (nm) {
 		e->need = nm;
 		e->need_from = "master";
+	} else if (e->nr_commits && !sibling_pass) {
+		/*
+		 * No master fix (master was not affected, or fixed it without
+		 * the words and no backport names it) and no advisory: the
+		 * branches that carry it agree on how many fixes it takes, or
+		 * it stays partial where fewer are found.
+		 */
+		size_t li;
+
+		e->need = 0;
+		e->need_from = "branches";
+		for (li = 1; li < h->nr_lines; li++) {
+			struct xh_eval t;
+
+			if (!h->lines[li].reach || h->lines[li].tip == XH_NONE)
+				continue;
+			xh_eval_init(&t);
+			sibling_pass = 1;
+			eval_core(h, x, h->lines[li].reach, (int)li, &t, NULL, NULL);
+			sibling_pass = 0;
+			if (t.units > e->need)
+				e->need = t.units;
+			xh_eval_release(&t);
+		}
 	} else {
 		e->need = 0;
 		e->need_from = NULL;
@@ -2239,14 +2268,14 @@ void xh_evaluate(const struct xsa_history *h, int x, const uint64_t *reach, int 
 				}
 			}
 		}
-		if (t.units > e->need && e->need_from && strcmp(e->need_from, "advisory")) {
+		if (t.units > e->need && e->need_from && !strcmp(e->need_from, "master")) {
 			e->need = t.units;
 			e->need_from = "branch";
 		}
 		xh_eval_release(&t);
 	}
 	complete = e->need > 0 && e->units >= e->need && tip_ok &&
-		   (!e->need_from || !strcmp(e->need_from, "advisory") || !e->nr_missing);
+		   (!e->need_from || strcmp(e->need_from, "master") || !e->nr_missing);
 	if (complete) {
 		e->state = e->unevidenced ? XH_CLAIMED : XH_FIXED;
 	} else {
@@ -2255,6 +2284,9 @@ void xh_evaluate(const struct xsa_history *h, int x, const uint64_t *reach, int 
 			if (!e->need)
 				strbuf_addstr(&e->why, "no master fix and no stored advisory to "
 					      "compare with");
+			else if (e->need_from && !strcmp(e->need_from, "branches") && tip_ok)
+				strbuf_addf(&e->why, "%zu of %zu fixes (no master fix; another branch "
+					    "has %zu)", e->units, e->need, e->need);
 			else if (e->nr_missing && (!e->need_from || strcmp(e->need_from, "advisory"))) {
 				const struct xh_fact *f = xh_fact_of(h, e->missing[0]);
 				size_t master = 0, found = 0;

@@ -81,7 +81,8 @@ test_expect_success 'fixes a branch inherited from master: listed with --all' '
 '
 
 test_expect_success 'a commit claiming an XAPI advisory counts until that advisory is stored' '
-	test "$(entry h.json 4.21 933 "x[\"state\"]")" = partial &&
+	test "$(entry h.json 4.21 933 "x[\"state\"], x[\"fixed_in\"], x[\"needed_from\"]")" = \
+		"('"'fixed'"', '"'RELEASE-4.21.1'"', '"'branches'"')" &&
 	XSA_KEY=$(xsa_make_key) && trust_key "$MAINT" "$XSA_KEY" advisory &&
 	mkdir adv && xsa_patch_file adv/xsa933-xapi.patch "xapi: fix it" "This is XSA-933." ocaml/x.ml &&
 	xsa_advisory adv 933 1 "" "XAPI trusts a guest" "xsa933-xapi.patch	XAPI master" &&

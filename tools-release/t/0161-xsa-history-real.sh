@@ -52,6 +52,14 @@ test_expect_success REAL_XEN 'fixed: what RELEASE-4.19.5 adds to RELEASE-4.19.4'
 	test "$(py f4.json "len(j[\"fixed\"]) > 300")" = True
 '
 
+test_expect_success REAL_XEN 'fixed: what Debian says 4.17.2+55-g0b56bed864 fixed since 4.17.2' '
+	# Debian changelog of xen 4.17.2+55-g0b56bed864-1: XSA-437, 438, 439,
+	# 440 (whose commit says "This CVE-2023-34323 / XSA-440."), 442 ...
+	"$XENSTABLE" -C "$MAINT" --source "$XS_REAL_XEN" xsa fixed 4.17.2+55-g0b56bed864 \
+		--since RELEASE-4.17.2 --json >d.json &&
+	test "$(py d.json "{437, 438, 439, 440, 442} <= {x[\"xsa\"] for x in j[\"fixed\"]}")" = True
+'
+
 test_expect_success REAL_XEN 'the clone is not changed' '
 	git -C "$XS_REAL_XEN" for-each-ref --format="%(refname) %(objectname)" >refs.after &&
 	test_cmp refs.before refs.after

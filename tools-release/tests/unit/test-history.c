@@ -46,6 +46,10 @@ TEST(statements)
 	CHECK_INT(para("This patch is part of XSA-270."), 270);
 	CHECK_INT(para("This is XSA-155 / CVE-2015-xxxx."), 155);
 	CHECK_INT(para("this is xsa-12."), 12);
+	/* upstream's words with "is" missing, and a verb */
+	CHECK_INT(para("This CVE-2023-34323 / XSA-440."), 440);
+	CHECK_INT(para("This patch solves XSA-60 security hole:"), 60);
+	CHECK_INT(para("This patch fixes XSA-61."), 61);
 	{
 		int v[8];
 
@@ -75,6 +79,9 @@ TEST(prose)
 	CHECK_INT(para("This is XSA-12, but not quite."), 0);
 	CHECK_INT(para("This isn't XSA-12."), 0);
 	CHECK_INT(para("Partly XSA-12."), 0);
+	CHECK_INT(para("This XSA-440 fix was incomplete."), 0);
+	CHECK_INT(para("This fixes XSA-440 only partly, see below."), 0);
+	CHECK_INT(para("XSA-60 security hole comes from the problematic vmx_set_uc_mode."), 0);
 }
 
 /* A statement must open its paragraph; the subject line is none. */
