@@ -16,6 +16,11 @@
  *	          "(cherry picked from commit <id>)"
  *	reverts   "This reverts commit <id>."
  *
+ * Complete on a line: every master fix found (or as many patches as a
+ * stored advisory maps to the branch; for an XSA no master commit fixes,
+ * as many as the line that has most), nothing the line's tip adds later
+ * missing.  Otherwise partial.
+ *
  * A commit without a claim fixes XSA-N when it links (transitively) to a
  * commit claiming it, or has the patch-id of a master commit claiming it
  * (patch-ids are computed only for branch commits that have neither a
