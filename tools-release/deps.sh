@@ -18,7 +18,8 @@ pkgs_run="gnupg gpg-agent quilt xz-utils gzip tar qemu-system-x86 abigail-tools"
 # read JSON output with python3; they check releases with the tools a
 # distro has: git-evtag, diffoscope (verify runs it when a rebuild differs;
 # without recommends it is 4 packages, ~5 s to install) and the provenance
-# against its JSON Schemas (python3-jsonschema).
+# against its JSON Schemas (python3-jsonschema, which also validates the
+# OSV and CVE records of xsa vulns, tests/data/schemas/).
 pkgs_check="$pkgs_build $pkgs_run lzip tzdata chromium python3 groff-base bash git-evtag diffoscope python3-jsonschema"
 # The demo ends with a distro's checks, git-evtag's among them.
 pkgs_demo="$pkgs_build $pkgs_run git-evtag"

@@ -22,6 +22,10 @@ static const struct {
 	{ "export", cmd_xsa_export, "the XSA commits since a release as a quilt series" },
 	{ "mark", cmd_xsa_mark, "record a judgement: not-affected or needs-backport" },
 	{ "index", cmd_xsa_index, "regenerate xsa/xsa.json from the store" },
+	{ "history", cmd_xsa_history, "every XSA's fixes on every branch, from the source's history" },
+	{ "fixed", cmd_xsa_fixed, "the XSAs fixed (wholly, or in part) at a release or commit" },
+	{ "open", cmd_xsa_open, "the known XSAs not fixed at a release or commit" },
+	{ "vulns", cmd_xsa_vulns, "OSV, CVE JSON 5 or dyad records of XSAs, from the history" },
 };
 
 int xsa_arg_number(const char *s)

@@ -15,6 +15,10 @@ int cmd_xsa_mark(int argc, const char **argv, struct xs_ctx *ctx);
 int cmd_xsa_index(int argc, const char **argv, struct xs_ctx *ctx);
 int cmd_xsa_apply(int argc, const char **argv, struct xs_ctx *ctx);
 int cmd_xsa_export(int argc, const char **argv, struct xs_ctx *ctx);
+int cmd_xsa_history(int argc, const char **argv, struct xs_ctx *ctx);
+int cmd_xsa_fixed(int argc, const char **argv, struct xs_ctx *ctx);
+int cmd_xsa_open(int argc, const char **argv, struct xs_ctx *ctx);
+int cmd_xsa_vulns(int argc, const char **argv, struct xs_ctx *ctx);
 
 /*
  * --date: a day means its end (an XSA public at 12:00 that day is public

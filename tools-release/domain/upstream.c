@@ -28,6 +28,9 @@ static const struct {
 	{ "support", PLAN_SUPPORT, 5 },
 	{ "branch", PLAN_BRANCH, 2 },
 	{ "tag", PLAN_TAG, 2 },
+	{ "backport", PLAN_BACKPORT, 3 },
+	{ "cherry-pick", PLAN_CHERRY_PICK, 3 },
+	{ "revert", PLAN_REVERT, 2 },
 };
 
 /* Split a plan line into fields; double quotes group, \" and \\ escape. */
@@ -76,7 +79,7 @@ int plan_parse(struct plan *p, const char *path, const char *text, size_t len)
 	while (next_line(text, len, &pos, &line, &n)) {
 		struct strvec f = STRVEC_INIT;
 		struct plan_step *s;
-		size_t k;
+		size_t k, k2;
 		int rc;
 
 		lineno++;
@@ -92,6 +95,7 @@ int plan_parse(struct plan *p, const char *path, const char *text, size_t len)
 		for (k = 0; k < ARRAY_SIZE(plan_kinds); k++)
 			if (!strcmp(f.v[0], plan_kinds[k].name))
 				break;
+		k2 = k;
 		if (k == ARRAY_SIZE(plan_kinds)) {
 			rc = error_input("%s:%d: unknown step '%s'", path, lineno, f.v[0]);
 			strvec_clear(&f);
@@ -118,10 +122,17 @@ int plan_parse(struct plan *p, const char *path, const char *text, size_t len)
 		strvec_clear(&f);
 		p->nr++;
 		/* A patch is a file in patches/, never a path to elsewhere. */
-		if (s->kind == PLAN_APPLY &&
-		    (!path_is_safe(s->args.v[1]) || strchr(s->args.v[1], '/')))
-			return error_input("%s:%d: patch name '%s' is not a plain file name in "
-					   "patches/", path, lineno, s->args.v[1]);
+		for (k = 1; k < s->args.nr && s->kind != PLAN_INIT && s->kind != PLAN_VERSION &&
+			    s->kind != PLAN_SUPPORT && s->kind != PLAN_BRANCH && s->kind != PLAN_TAG;
+		     k++)
+			if (!path_is_safe(s->args.v[k]) || strchr(s->args.v[k], '/'))
+				return error_input("%s:%d: patch name '%s' is not a plain file name "
+						   "in patches/", path, lineno, s->args.v[k]);
+		if (s->kind != PLAN_APPLY && s->kind != PLAN_INIT && s->kind != PLAN_VERSION &&
+		    s->kind != PLAN_SUPPORT && s->kind != PLAN_BRANCH && s->kind != PLAN_TAG &&
+		    !strcmp(s->args.v[0], "master"))
+			return error_input("%s:%d: '%s' is for stable branches, not master", path,
+					   lineno, plan_kinds[k2].name);
 	}
 	if (!p->nr || p->v[0].kind != PLAN_INIT)
 		return error_input("%s: the plan must start with an 'init' step", path);
@@ -152,6 +163,7 @@ struct replay {
 	struct tip *tips;
 	size_t ntips, alloc;
 	struct strvec tags;
+	struct strvec applied;		/* "branch\tpatch\tcommit\tdate" */
 	struct strbuf expected_tree;	/* the reference tree as staged */
 };
 
@@ -524,7 +536,88 @@ static int step_init(struct replay *rp, const struct plan *p)
 	return rc;
 }
 
-static int step_apply(struct replay *rp, const struct plan_step *s)
+/* The commit that last applied patch on branch: 0 found, else an error. */
+static int applied_commit(struct replay *rp, const struct plan_step *s, const char *branch,
+			  const char *patch, char oid[GIT_MAX_HEXSZ + 1], char date[32])
+{
+	size_t i = rp->applied.nr;
+
+	while (i--) {
+		struct strvec f = STRVEC_INIT;
+		int hit;
+
+		strvec_split(&f, rp->applied.v[i], "\t");
+		hit = f.nr == 4 && !strcmp(f.v[0], branch) && !strcmp(f.v[1], patch);
+		if (hit) {
+			snprintf(oid, GIT_MAX_HEXSZ + 1, "%s", f.v[2]);
+			snprintf(date, 32, "%s", f.v[3]);
+		}
+		strvec_clear(&f);
+		if (hit)
+			return 0;
+	}
+	return error_input("plan line %d: %s was not applied to %s before", s->line, patch, branch);
+}
+
+static int step_apply(struct replay *rp, const struct plan_step *s, const char *trailer);
+
+/* backport / cherry-pick: apply, then name the master commit it comes from. */
+static int step_backport(struct replay *rp, const struct plan_step *s)
+{
+	char oid[GIT_MAX_HEXSZ + 1], date[32];
+	struct strbuf t = STRBUF_INIT;
+	int rc = applied_commit(rp, s, "master", s->args.v[2], oid, date);
+
+	if (rc)
+		return rc;
+	if (s->kind == PLAN_BACKPORT)
+		strbuf_addf(&t, "master commit: %s\nmaster date: %s\n", oid, date);
+	else
+		strbuf_addf(&t, "(cherry picked from commit %s)\n", oid);
+	rc = step_apply(rp, s, t.buf);
+	strbuf_release(&t);
+	return rc;
+}
+
+/* revert: undo the patch's commit on the branch, as git revert words it. */
+static int step_revert(struct replay *rp, const struct plan_step *s)
+{
+	struct tip *t = tip_need(rp, s, s->args.v[0]);
+	struct strbuf subject = STRBUF_INIT, msg = STRBUF_INIT;
+	char oid[GIT_MAX_HEXSZ + 1], date[32];
+	char *pp;
+	int rc;
+
+	if (!t)
+		return -XS_INPUT;
+	rc = applied_commit(rp, s, s->args.v[0], s->args.v[1], oid, date);
+	if (rc)
+		return rc;
+	pp = patch_path(rp, s->args.v[1], s->line);
+	if (!pp)
+		return -XS_INPUT;
+	{
+		const char *const argv[] = { "log", "-1", "--format=%s", oid, NULL };
+
+		rc = rgit(rp, NULL, 0, &subject, NULL, argv);
+	}
+	strbuf_trim(&subject);
+	if (!rc)
+		rc = read_tree(rp, t->oid);
+	if (!rc)
+		rc = apply_patch(rp, pp, 1, s->line);
+	if (!rc) {
+		strbuf_addf(&msg, "Revert \"%s\"\n\nThis reverts commit %s.\n", subject.buf, oid);
+		rc = commit_index(rp, t->oid, msg.buf, COMMITTER, NULL, s->date, t->oid);
+		t->date = s->date;
+	}
+	free(pp);
+	strbuf_release(&subject);
+	strbuf_release(&msg);
+	return rc;
+}
+
+static int step_apply(struct replay *rp, const struct plan_step *s, const char *trailer)
 {
 	struct tip *t = tip_need(rp, s, s->args.v[0]);
 	struct strbuf info = STRBUF_INIT, msg = STRBUF_INIT, body = STRBUF_INIT,
@@ -582,9 +675,20 @@ static int step_apply(struct replay *rp, const struct plan_step *s)
 	strbuf_addf(&msg, "%s\n", subject.buf);
 	if (body.len)
 		strbuf_addf(&msg, "\n%s\n", body.buf);
+	if (trailer)
+		strbuf_addstr(&msg, trailer);
 	rc = commit_index(rp, t->oid, msg.buf, author.buf, adate.len ? adate.buf : NULL,
 			  s->date, t->oid);
 	t->date = s->date;
+	if (!rc) {
+		char d[32];
+		struct tm tm;
+		time_t tt = (time_t)s->date;
+
+		gmtime_r(&tt, &tm);
+		strftime(d, sizeof(d), "%Y-%m-%d %H:%M:%S +0000", &tm);
+		strvec_pushf(&rp->applied, "%s\t%s\t%s\t%s", s->args.v[0], s->args.v[1], t->oid, d);
+	}
 out:
 	if (msgfile)
 		unlink(msgfile);
@@ -749,6 +853,7 @@ static int build_upstream(const struct upstream_opts *o)
 
 	memset(&rp, 0, sizeof(rp));
 	strvec_init(&rp.tags);
+	strvec_init(&rp.applied);
 	strbuf_init(&rp.expected_tree, 0);
 	rp.o = o;
 	memset(&plan, 0, sizeof(plan));
@@ -791,7 +896,14 @@ static int build_upstream(const struct upstream_opts *o)
 			rc = error_input("%s:%d: 'init' may only be the first step", plan_path, s->line);
 			break;
 		case PLAN_APPLY:
-			rc = step_apply(&rp, s);
+			rc = step_apply(&rp, s, NULL);
+			break;
+		case PLAN_BACKPORT:
+		case PLAN_CHERRY_PICK:
+			rc = step_backport(&rp, s);
+			break;
+		case PLAN_REVERT:
+			rc = step_revert(&rp, s);
 			break;
 		case PLAN_VERSION:
 			rc = step_version(&rp, s);
@@ -843,6 +955,7 @@ out:
 	free(rp.tips);
 	free(rp.index);
 	strvec_clear(&rp.tags);
+	strvec_clear(&rp.applied);
 	strbuf_release(&rp.expected_tree);
 	git_close(&rp.repo);
 	plan_release(&plan);

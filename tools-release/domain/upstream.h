@@ -23,6 +23,9 @@ enum plan_kind {
 	PLAN_SUPPORT,
 	PLAN_BRANCH,
 	PLAN_TAG,
+	PLAN_BACKPORT,		/* apply, naming master's commit ("master commit:") */
+	PLAN_CHERRY_PICK,	/* apply, naming it "(cherry picked from commit ...)" */
+	PLAN_REVERT,		/* git revert of a patch applied to the branch */
 };
 
 struct plan_step {

@@ -22,7 +22,7 @@ export LC_ALL=C TZ=UTC GIT_CONFIG_NOSYSTEM=1 HOME=$tmp XENSTABLE_NOW="2026-11-21
 
 for t in advisory range mime mbox intake xsa-json meta patch embargo commit branch cfg \
 	 maintainers gpg-status plan support version apply-state abi-baseline tar xsa-vuln date escape \
-	 xsameta; do
+	 xsameta history; do
 	rm -rf "${C:?}/$t"
 	mkdir -p "$C/$t"
 done
@@ -278,6 +278,16 @@ printf '' | gzip -n | raw >"$C/deflate/empty"
 # Bundles need members, keys and a producer: the seeds come from what
 # t/0500-bundle.sh makes (run it with XS_TEST_KEEP=1 first); without
 # that trash the committed seeds stay as they are.
+# The history scan: commit messages (the reference upstream's), VULNERABLE
+# SYSTEMS texts, describe-like names.
+for p in "$TOOLS"/upstream/patches/*.patch; do
+	sed -n '/^Subject:/,/^---$/p' "$p" >"$C/history/$(basename "$p" .patch)"
+done
+printf 'Revert "x"\n\nThis reverts commit 16f4360325c2acd7db1cc9195baa3c2b6a5484e2.\n' >"$C/history/revert"
+printf 's\n\nbody\nmaster commit: 0bfe567b58f1182889dea9207103fc9d00baf414\nmaster date: 2024-11-12 13:32:45 +0100\n' >"$C/history/link"
+printf 'Xen versions 4.13.x through 4.17.x are vulnerable.  Xen 4.12 is not vulnerable.\n' >"$C/history/vuln"
+printf '4.17.2+55-g0b56bed864' >"$C/history/describe"
+
 B=$TOOLS/t/trash/0500-bundle
 if [ -f "$B/from-dir.tar.gz" ]; then
 	rm -rf "$C/bundle" "$C/bundle-manifest" "$C/bundle-seen"

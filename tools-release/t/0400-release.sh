@@ -19,7 +19,7 @@ test_expect_success 'release --due: 4.19 and 4.18 have changes and a month-old t
 	test_grep "^  4.20   not due  nothing since RELEASE-4.20.1" due &&
 	test_grep "^  4.16   not due  eol on that day" due &&
 	xs release --due --date 2025-05-20 >due2 &&
-	test_grep "^  4.19   not due  1 commit(s) since RELEASE-4.19.2; next monthly release from 2025-06-13" due2
+	test_grep "^  4.19   not due  2 commit(s) since RELEASE-4.19.2; next monthly release from 2025-06-13" due2
 '
 
 test_expect_success 'release --due --json' '
@@ -56,7 +56,7 @@ test_expect_success 'the maintainer applies it by hand with git am' '
 test_expect_success '--dry-run prints the plan and changes nothing' '
 	git -C "$UPSTREAM" for-each-ref >refs-before &&
 	xs release 4.19 --date "$D" --dry-run >plan &&
-	test_grep "Plan for release 4.19.3 of stable-4.19: from RELEASE-4.19.2, 2 commit(s), 1 XSA(s)" plan &&
+	test_grep "Plan for release 4.19.3 of stable-4.19: from RELEASE-4.19.2, 3 commit(s), 1 XSA(s)" plan &&
 	test_grep "xsa       XSA-950 (CVE-2026-95001)" plan &&
 	test_grep "tag       RELEASE-4.19.3, signed by $RM_KEY" plan &&
 	test_grep "dry run: nothing was changed" plan &&
