@@ -121,6 +121,18 @@ static void print_run(const struct apply_run *run, const struct bundle *b)
 	}
 }
 
+struct keep_data {
+	struct bundle_session *s;
+	char **kept;
+};
+
+static int keep_before_move(void *data)
+{
+	struct keep_data *k = data;
+
+	return bundle_keep(&k->s->store, &k->s->b, date_now(), k->kept);
+}
+
 int cmd_bundle_apply(int argc, const char **argv, struct xs_ctx *ctx)
 {
 	const char *branch = NULL, *to = NULL, *date_arg = NULL;
@@ -138,6 +150,7 @@ int cmd_bundle_apply(int argc, const char **argv, struct xs_ctx *ctx)
 	struct apply_run run;
 	struct bundle_apply_opts ao;
 	struct embargo_set es;
+	struct keep_data keep;
 	char *ref = NULL, *kept = NULL, d[32];
 	int64_t date;
 	int rc, have_src = 0, have_run = 0, have_es = 0;
@@ -211,9 +224,6 @@ int cmd_bundle_apply(int argc, const char **argv, struct xs_ctx *ctx)
 					 "repository; fetch it first", s.b.origin, s.b.m.base_ref,
 					 s.b.m.base_commit);
 	}
-	/* Seen (the replay guard) before any ref moves: kept and recorded, or exit. */
-	if (!rc)
-		rc = bundle_keep(&s.store, &s.b, date_now(), &kept);
 	if (rc)
 		goto out;
 	if (!embargo_ref_is_private(ref)) {
@@ -238,15 +248,28 @@ int cmd_bundle_apply(int argc, const char **argv, struct xs_ctx *ctx)
 	ao.embargoed = s.embargoed;
 	ao.embargo = have_es ? &es : NULL;
 	ao.branch = b;
+	/* Seen (the replay guard) before any ref moves: kept and recorded, or no move. */
+	keep.s = &s;
+	keep.kept = &kept;
+	ao.before_move = keep_before_move;
+	ao.before_move_data = &keep;
 	rc = bundle_apply(&ao, &run);
 	have_run = 1;
+	/* Nothing moved: still seen, unless it was refused for embargoed content. */
+	if (!kept && !ao.embargo_refused) {
+		int krc = bundle_keep(&s.store, &s.b, date_now(), &kept);
+
+		if (krc && !rc)
+			rc = krc;
+	}
 	printf("bundle %s revision %ld by %s: %zu patch(es) for %s on %s\n", s.b.m.id,
 	       s.b.m.revision, s.b.m.producer, s.b.m.nr_files, b->name, ref);
 	if (run.res)
 		print_run(&run, &s.b);
 	if (rc) {
 		printf("%s was not changed\n", ref);
-		printf("kept %s (recorded in backports/seen.json)\n", kept);
+		if (kept)
+			printf("kept %s (recorded in backports/seen.json)\n", kept);
 		goto out;
 	}
 	if (!strcmp(run.base, run.tip))
@@ -259,7 +282,7 @@ int cmd_bundle_apply(int argc, const char **argv, struct xs_ctx *ctx)
 		       "has them before then\n", d);
 	}
 	printf("kept %s (recorded in backports/seen.json)\n", kept);
-	if (s.embargoed)
+	if (s.embargoed && bundle_is_kept_copy(&s.store, &s.b))
 		rc = embargo_keep_copy(ctx->repo, &s.b);
 out:
 	if (have_es)

@@ -45,7 +45,7 @@ int cmd_bundle_verify(int argc, const char **argv, struct xs_ctx *ctx)
 	if (!rc)
 		rc = bundle_keep(&s.store, &s.b, date_now(), &kept);
 	/* Its patches, for the embargo checks of users without the member's key. */
-	if (!rc && s.embargoed)
+	if (!rc && s.embargoed && bundle_is_kept_copy(&s.store, &s.b))
 		rc = embargo_keep_copy(ctx->repo, &s.b);
 	if (!rc) {
 		if (json) {

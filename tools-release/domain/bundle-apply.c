@@ -77,10 +77,31 @@ static int mark_known(const struct bundle_apply_opts *o, struct apply_run *run)
 	return rc;
 }
 
-int bundle_apply(const struct bundle_apply_opts *o, struct apply_run *run)
+struct bundle_guard {
+	struct embargo_guard eg;
+	int check_embargo;
+	struct bundle_apply_opts *o;
+};
+
+/* The embargo check, then the caller's last step before the ref moves. */
+static int bundle_apply_guard(struct apply_run *r, void *data)
+{
+	struct bundle_guard *g = data;
+	int rc = 0;
+
+	if (g->check_embargo) {
+		rc = embargo_apply_guard(r, &g->eg);
+		g->o->embargo_refused = g->eg.refused;
+	}
+	if (!rc && g->o->before_move)
+		rc = g->o->before_move(g->o->before_move_data);
+	return rc;
+}
+
+int bundle_apply(struct bundle_apply_opts *o, struct apply_run *run)
 {
 	const struct bundle *b = o->b;
-	struct embargo_guard guard = { o->embargo, o->branch, 0 };
+	struct bundle_guard guard = { { o->embargo, o->branch, 0 }, 0, o };
 	char *tmp = make_temp_dir("bundle-apply");
 	struct strbuf trailer = STRBUF_INIT;
 	char oid[GIT_MAX_HEXSZ + 1];
@@ -99,10 +120,9 @@ int bundle_apply(const struct bundle_apply_opts *o, struct apply_run *run)
 		rc = apply_run_init(run, o->src, o->ref, b->m.base_commit);
 	if (rc)
 		goto out;
-	if (!embargo_ref_is_private(o->ref)) {
-		run->guard = embargo_apply_guard;
-		run->guard_data = &guard;
-	}
+	guard.check_embargo = !embargo_ref_is_private(o->ref);
+	run->guard = bundle_apply_guard;
+	run->guard_data = &guard;
 	if (run->base[0] && git_is_ancestor(o->src, oid, run->base) == 0)
 		say("note: %s does not contain the bundle's base %s (%.12s); the patches go on "
 		    "its tip", o->ref, b->m.base_ref, b->m.base_commit);

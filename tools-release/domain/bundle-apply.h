@@ -24,6 +24,13 @@ struct bundle_apply_opts {
 	/* A public ref moves only if no embargoed content would be on it (embargo.h). */
 	const struct embargo_set *embargo;
 	const struct branch *branch;	/* the bundle's branch: its last release is public */
+	/*
+	 * Asked once the result passed the embargo check, right before the
+	 * ref moves (the bundle is kept and recorded there); NULL: nothing.
+	 */
+	int (*before_move)(void *data);
+	void *before_move_data;
+	int embargo_refused;		/* out: the embargo check refused the move */
 };
 
 /*
@@ -35,7 +42,7 @@ struct bundle_apply_opts {
  * the result (-XS_INPUT otherwise).  Returns as apply_all(); run holds
  * the outcome of every patch (release it with apply_run_release()).
  */
-int bundle_apply(const struct bundle_apply_opts *o, struct apply_run *run);
+int bundle_apply(struct bundle_apply_opts *o, struct apply_run *run);
 /* "Embargo-Until: 2026-12-15 12:00 UTC" appended to out. */
 void bundle_embargo_trailer(int64_t until, struct strbuf *out);
 

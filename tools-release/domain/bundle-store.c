@@ -667,3 +667,10 @@ int bundle_backport_lookup(const char *maint_root, int xsa, const char *branch,
 	}
 	return 0;
 }
+
+int bundle_is_kept_copy(const struct bundle_store *s, const struct bundle *b)
+{
+	const struct bundle_record *r = bundle_store_find(s, b->m.id, b->m.revision);
+
+	return r && r->file && !strcmp(r->file_sha256, b->file_sha256);
+}

@@ -85,6 +85,8 @@ int bundle_store_place(const struct bundle_store *s, const struct bundle *b, cha
  * gets the relative path.
  */
 int bundle_keep(struct bundle_store *s, const struct bundle *b, int64_t now, char **kept);
+/* Is b's file the one seen.json records as kept for its id and revision? */
+int bundle_is_kept_copy(const struct bundle_store *s, const struct bundle *b);
 /*
  * Make seen.json agree with the files kept in backports/<branch>/: a
  * kept file it does not record as it is (seen.json lost, rolled back or
