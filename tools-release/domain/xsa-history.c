@@ -2203,18 +2203,18 @@ static void eval_core(const struct xsa_history *h, int x, const uint64_t *reach,
 		 * branches that carry it agree on how many fixes it takes, or
 		 * it stays partial where fewer are found.
 		 */
-		size_t bj;
+		size_t sl;
 
 		e->need = 0;
 		e->need_from = "branches";
-		for (bj = 1; bj < h->nr_lines; bj++) {
+		for (sl = 1; sl < h->nr_lines; sl++) {
 			struct xh_eval t;
 
-			if (!h->lines[bj].reach || h->lines[bj].tip == XH_NONE)
+			if (!h->lines[sl].reach || h->lines[sl].tip == XH_NONE)
 				continue;
 			xh_eval_init(&t);
 			sibling_pass = 1;
-			eval_core(h, x, h->lines[bj].reach, (int)bj, &t, NULL, NULL);
+			eval_core(h, x, h->lines[sl].reach, (int)sl, &t, NULL, NULL);
 			sibling_pass = 0;
 			if (t.units > e->need)
 				e->need = t.units;
