@@ -15,6 +15,7 @@
 #include "bundle-store.h"
 #include "compress.h"
 #include "date.h"
+#include "embargo.h"
 #include "fs.h"
 #include "tarball.h"
 #include "usage.h"
@@ -755,6 +756,9 @@ int bundle_create(const struct bundle_create_opts *o, struct bundle_created *res
 	relative_to(o->maint_root, res->path, &res->kept);
 	bundle_store_add(o->store, &chk, res->kept, o->now);
 	rc = bundle_store_save(o->store);
+	/* Encrypted to others, it is unreadable here: the embargo checks keep its patches. */
+	if (!rc && m->embargo_until > o->now)
+		rc = embargo_keep_copy(o->maint_root, &chk);
 out:
 	if (tmp) {
 		remove_tree(tmp);
