@@ -850,6 +850,9 @@ static int public_changes(const struct xsa_store *s, int64_t date, const struct 
 		for (v = 0; v < r->nr && !rc; v++) {
 			const struct xsa_version *ver = &r->v[v];
 
+			/* Only what the security team signed is evidence. */
+			if (ver->unsigned_input || !ver->signer[0])
+				continue;
 			for (f = 0; f < ver->nr_files && !rc; f++) {
 				const struct xsa_file *xf = &ver->files[f];
 				const struct pub_entry *hit;

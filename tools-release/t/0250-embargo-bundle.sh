@@ -207,6 +207,18 @@ test_expect_success 'a public fix inside an embargoed bundle stays public (the s
 	test_grep "refusing to move refs/heads/stable-4.16: embargoed content" err
 '
 
+test_expect_success 'an unsigned "public" advisory carrying the fix does not make it public' '
+	cp -a "$RMAINT" m-uns && cp -a "$RUP" u-uns &&
+	mkdir xsa-963 && cp "$P1" xsa-963/xsa963-1.patch && cp "$P2" xsa-963/xsa963-2.patch &&
+	xsa_advisory xsa-963 963 1 "" "Not signed" "xsa963-*.patch	xen-unstable - Xen 4.16.x" &&
+	XENSTABLE_NOW="$CREATED" "$XENSTABLE" -C m-uns xsa import --allow-unsigned \
+		xsa-963/advisory-963.txt >/dev/null 2>&1 &&
+	test -d m-uns/xsa/963 &&
+	GNUPGHOME=$R_HOME test_expect_code 3 "$XENSTABLE" -C m-uns --source u-uns bundle apply \
+		leak961.tar.gz --branch 4.16 --date "$BEFORE" >out 2>err &&
+	test_grep "refusing to move refs/heads/stable-4.16: embargoed content .*XSA-960" err
+'
+
 test_expect_success 'a bundle made under embargo leaves its producer a private copy: checks need no key' '
 	as_producer bundle create --branch 4.16 --xsa 960 --commits stable-4.16..bp-960 \
 		--embargo "$EMBARGO" --key "$P_KEY" --encrypt-to "$R_KEY" --no-build >out 2>err &&
