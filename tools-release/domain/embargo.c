@@ -759,7 +759,7 @@ void embargo_changes(const char *text, size_t len, uint64_t **v, size_t *nr, siz
 
 static int has_change(const uint64_t *changes, size_t nr, uint64_t key)
 {
-	return bsearch(&key, changes, nr, sizeof(*changes), cmp_u64) != NULL;
+	return nr && bsearch(&key, changes, nr, sizeof(*changes), cmp_u64) != NULL;
 }
 
 void embargo_set_drop(struct embargo_set *es, const uint64_t *changes, size_t nr)
@@ -1382,7 +1382,7 @@ static const struct tfile *tfile_find(const struct tstate *st, const char *path)
 	struct tfile key;
 
 	key.path = (char *)path;
-	return bsearch(&key, st->f, st->nr, sizeof(*st->f), cmp_tfile);
+	return st->nr ? bsearch(&key, st->f, st->nr, sizeof(*st->f), cmp_tfile) : NULL;
 }
 
 static void hash_lines(const char *text, size_t len, struct tfile *f)
