@@ -15,6 +15,7 @@
 #include "bundle-store.h"
 #include "compress.h"
 #include "date.h"
+#include "embargo.h"
 #include "fs.h"
 #include "tarball.h"
 #include "usage.h"
@@ -762,6 +763,9 @@ int bundle_create(const struct bundle_create_opts *o, struct bundle_created *res
 		free(res->path);
 		res->path = NULL;
 	}
+	/* Encrypted to others, it is unreadable here: the embargo checks keep its patches. */
+	if (!rc && m->embargo_until > o->now)
+		rc = embargo_keep_copy(o->maint_root, &chk);
 out:
 	if (tmp) {
 		remove_tree(tmp);

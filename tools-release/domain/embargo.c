@@ -411,6 +411,36 @@ void embargo_set_release(struct embargo_set *es)
 
 static void fill_windows(struct embargo_hunk *h, const struct embargo_diff_hunk *dh);
 
+/* A hunk's change: its path and its +/- lines without whitespace, in order. */
+static uint64_t change_key(const struct embargo_diff_hunk *dh)
+{
+	const char *p = dh->new_path ? dh->new_path : dh->old_path;
+	uint64_t h = 1469598103934665603ULL;
+	size_t pos = 0, n, i;
+	const char *line;
+	int first = 1;
+
+#define MIX(c) do { h ^= (unsigned char)(c); h *= 1099511628211ULL; } while (0)
+	for (i = 0; p[i]; i++)
+		MIX(p[i]);
+	MIX('\0');
+	while (next_line(dh->hunk, dh->hunk_len, &pos, &line, &n)) {
+		if (first) {
+			first = 0;
+			continue;
+		}
+		if (!n || (line[0] != '+' && line[0] != '-'))
+			continue;
+		MIX(line[0]);
+		for (i = 1; i < n; i++)
+			if (!is_space(line[i]))
+				MIX(line[i]);
+		MIX('\n');
+	}
+#undef MIX
+	return h;
+}
+
 /* An embargo_hunk from a hunk of a diff (windows: not for a window itself). */
 static void fill_hunk(struct embargo_hunk *h, const struct embargo_diff_hunk *dh, int windows)
 {
@@ -430,6 +460,7 @@ static void fill_hunk(struct embargo_hunk *h, const struct embargo_diff_hunk *dh
 		h->text = strbuf_detach(&t, NULL);
 	}
 	h->removes_file = !dh->new_path;
+	h->change = change_key(dh);
 	if (windows) {
 		/* What git patch-id will see; embargo_set_index() runs them all at once. */
 		struct strbuf t = STRBUF_INIT;
@@ -624,21 +655,36 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int embargo_set_index(struct embargo_set *es, const struct git_repo *src)
+static size_t total_hunks(const struct embargo_set *es)
 {
-	struct strbuf stream = STRBUF_INIT;
-	char (*pids)[GIT_MAX_HEXSZ + 1];
-	size_t i, k, n = 0, total = 0;
-	int rc;
+	size_t i, total = 0;
 
 	for (i = 0; i < es->nr; i++)
 		total += es->v[i].nr;
+	return total;
+}
+
+int embargo_set_index(struct embargo_set *es, const struct git_repo *src)
+{
+	struct strbuf stream = STRBUF_INIT, fmt = STRBUF_INIT;
+	char (*pids)[GIT_MAX_HEXSZ + 1];
+	size_t i, k, n = 0, total;
+	int rc, hexsz = 40;
+
+	/* git patch-id reads "commit <id>" headers as ids of the repository's hash. */
+	if (total_hunks(es) && !git_cmd(src, &fmt, "rev-parse", "--show-object-format", NULL)) {
+		strbuf_trim(&fmt);
+		if (!strcmp(fmt.buf, "sha256"))
+			hexsz = 64;
+	}
+	strbuf_release(&fmt);
+	total = total_hunks(es);
 	pids = xcalloc(total + 1, sizeof(*pids));
 	for (i = 0; i < es->nr; i++) {
 		for (k = 0; k < es->v[i].nr; k++) {
 			struct embargo_hunk *h = &es->v[i].h[k];
 
-			stream_head(&stream, ++n, 40);
+			stream_head(&stream, ++n, hexsz);
 			strbuf_addstr(&stream, h->pid_text);
 			free(h->pid_text);
 			h->pid_text = NULL;
@@ -685,6 +731,187 @@ static void until_str(int64_t t, char d[32])
 		date_format_short(t, d);
 	else
 		snprintf(d, 32, "%s", "a date not known");
+}
+
+struct changes {
+	uint64_t **v;
+	size_t *nr, *alloc;
+};
+
+static int add_change(const struct embargo_diff_hunk *dh, void *data)
+{
+	struct changes *c = data;
+
+	ALLOC_GROW(*c->v, *c->nr + 1, *c->alloc);
+	(*c->v)[(*c->nr)++] = change_key(dh);
+	return 0;
+}
+
+void embargo_changes(const char *text, size_t len, uint64_t **v, size_t *nr, size_t *alloc)
+{
+	struct strbuf norm = STRBUF_INIT;
+	struct changes c = { v, nr, alloc };
+
+	xsa_normalize_patch(text, len, &norm);
+	embargo_parse_diff(norm.buf, norm.len, add_change, &c);
+	strbuf_release(&norm);
+}
+
+static int has_change(const uint64_t *changes, size_t nr, uint64_t key)
+{
+	return nr && bsearch(&key, changes, nr, sizeof(*changes), cmp_u64) != NULL;
+}
+
+void embargo_set_drop(struct embargo_set *es, const uint64_t *changes, size_t nr)
+{
+	size_t i, k, keep, kp = 0;
+
+	for (i = 0; i < es->nr; i++) {
+		struct embargo_patch *p = &es->v[i];
+
+		for (k = 0, keep = 0; k < p->nr; k++) {
+			if (has_change(changes, nr, p->h[k].change))
+				hunk_release(&p->h[k]);
+			else
+				p->h[keep++] = p->h[k];
+		}
+		p->nr = keep;
+		if (!p->nr) {
+			free(p->h);
+			free(p->source);
+			free(p->about);
+			continue;
+		}
+		es->v[kp++] = *p;
+	}
+	es->nr = kp;
+}
+
+/*
+ * The changes every public advisory of the store makes, by file (keyed by
+ * the file's sha256, so the list in <common-dir>/xenstable/embargo-public.v1
+ * of the source repository never goes stale, as xsa-commits.h's caches):
+ * a patch is read only the first time.
+ */
+
+struct pub_entry {
+	char sha256[65];
+	uint64_t *v;
+	size_t nr;
+};
+
+static int cmp_pub(const void *a, const void *b)
+{
+	return strcmp(((const struct pub_entry *)a)->sha256, ((const struct pub_entry *)b)->sha256);
+}
+
+static int public_changes(const struct xsa_store *s, int64_t date, const struct git_repo *src,
+			  uint64_t **out, size_t *nr_out)
+{
+	char *cache = xstrfmt("%s/xenstable/embargo-public.v1", src->common_dir);
+	struct strbuf text = STRBUF_INIT;
+	struct pub_entry *e = NULL, key;
+	size_t nr = 0, alloc = 0, loaded, pos = 0, n, i, v, f, alloc_out = 0;
+	const char *line;
+	int rc = 0, dirty = 0;
+
+	*out = NULL;
+	*nr_out = 0;
+	/* "<sha256> <change> <change>...", one line a file. */
+	if (read_file_if_exists(&text, cache, 64 << 20) == 0) {
+		while (next_line(text.buf, text.len, &pos, &line, &n)) {
+			char *l = xmemdupz(line, n), *tok, *save = NULL;
+
+			tok = strtok_r(l, " ", &save);
+			if (tok && is_sha256_hex(tok)) {
+				ALLOC_GROW(e, nr + 1, alloc);
+				memset(&e[nr], 0, sizeof(e[nr]));
+				memcpy(e[nr].sha256, tok, 65);
+				while ((tok = strtok_r(NULL, " ", &save))) {
+					size_t a = e[nr].nr;
+
+					e[nr].v = xreallocarray(e[nr].v, a + 1, sizeof(*e[nr].v));
+					e[nr].v[e[nr].nr++] = strtoull(tok, NULL, 16);
+				}
+				nr++;
+			}
+			free(l);
+		}
+	}
+	strbuf_release(&text);
+	loaded = nr;
+	if (nr)
+		qsort(e, nr, sizeof(*e), cmp_pub);
+	for (i = 0; i < s->nr && !rc; i++) {
+		const struct xsa_record *r = &s->x[i];
+
+		if (xsa_embargoed_at(s, r, date))
+			continue;
+		for (v = 0; v < r->nr && !rc; v++) {
+			const struct xsa_version *ver = &r->v[v];
+
+			/* Only what the security team signed is evidence. */
+			if (ver->unsigned_input || !ver->signer[0])
+				continue;
+			for (f = 0; f < ver->nr_files && !rc; f++) {
+				const struct xsa_file *xf = &ver->files[f];
+				const struct pub_entry *hit;
+				char *path;
+				size_t a = 0;
+
+				if (!strcmp(xf->project, "meta") || !is_sha256_hex(xf->sha256))
+					continue;
+				memcpy(key.sha256, xf->sha256, 65);
+				hit = loaded ? bsearch(&key, e, loaded, sizeof(*e), cmp_pub) : NULL;
+				if (!hit) {
+					/* Read once; a file is never re-read for the same hash. */
+					struct strbuf t = STRBUF_INIT;
+
+					path = xsa_store_path(s, ver, xf->name);
+					rc = read_file(&t, path, EMBARGO_MAX_PATCH);
+					free(path);
+					if (rc) {
+						strbuf_release(&t);
+						break;
+					}
+					ALLOC_GROW(e, nr + 1, alloc);
+					memset(&e[nr], 0, sizeof(e[nr]));
+					memcpy(e[nr].sha256, xf->sha256, 65);
+					embargo_changes(t.buf, t.len, &e[nr].v, &e[nr].nr, &a);
+					hit = &e[nr++];
+					dirty = 1;
+					strbuf_release(&t);
+				}
+				for (a = 0; a < hit->nr; a++) {
+					ALLOC_GROW(*out, *nr_out + 1, alloc_out);
+					(*out)[(*nr_out)++] = hit->v[a];
+				}
+			}
+		}
+	}
+	if (!rc && dirty) {
+		struct strbuf sb = STRBUF_INIT;
+		char *top = path_dirname(cache);
+
+		for (i = 0; i < nr; i++) {
+			strbuf_addstr(&sb, e[i].sha256);
+			for (v = 0; v < e[i].nr; v++)
+				strbuf_addf(&sb, " %016llx", (unsigned long long)e[i].v[v]);
+			strbuf_addch(&sb, '\n');
+		}
+		/* Only a cache: a failure to write it costs time, not correctness. */
+		if (!mkdir_p(top, 0755))
+			write_file_atomic(cache, sb.buf, sb.len, 0644);
+		strbuf_release(&sb);
+		free(top);
+	}
+	for (i = 0; i < nr; i++)
+		free(e[i].v);
+	free(e);
+	free(cache);
+	if (*nr_out)
+		qsort(*out, *nr_out, sizeof(**out), cmp_u64);
+	return rc;
 }
 
 static int load_store(struct embargo_set *es, const struct xsa_store *s, int64_t date)
@@ -958,6 +1185,16 @@ int embargo_set_load(struct embargo_set *es, const struct embargo_load_opts *o)
 	rc = load_store(es, xs, o->date);
 	if (!rc)
 		rc = load_bundles(es, &oo, xs);
+	if (!rc && es->nr) {
+		/* What the security team has published is public, whoever repeats it. */
+		uint64_t *pub = NULL;
+		size_t nr_pub = 0;
+
+		rc = public_changes(xs, o->date, o->src, &pub, &nr_pub);
+		if (!rc)
+			embargo_set_drop(es, pub, nr_pub);
+		free(pub);
+	}
 	if (!rc && es->nr)
 		rc = embargo_set_index(es, o->src);
 	if (!o->gpg)
@@ -1145,7 +1382,7 @@ static const struct tfile *tfile_find(const struct tstate *st, const char *path)
 	struct tfile key;
 
 	key.path = (char *)path;
-	return bsearch(&key, st->f, st->nr, sizeof(*st->f), cmp_tfile);
+	return st->nr ? bsearch(&key, st->f, st->nr, sizeof(*st->f), cmp_tfile) : NULL;
 }
 
 static void hash_lines(const char *text, size_t len, struct tfile *f)

@@ -70,6 +70,7 @@ struct embargo_hunk {
 	uint64_t *core;			/* what must be in the file as one block, in order
 					 * (embargo.c: add_hunk) */
 	size_t nr_core;
+	uint64_t change;		/* its path and changed lines, whitespace aside (no context) */
 	unsigned adds:1;		/* it adds a line that is not blank */
 	unsigned removes_file:1;	/* it deletes the file */
 	struct embargo_hunk *win;	/* blocks of its added lines, checked on their own */
@@ -179,6 +180,15 @@ int embargo_keep_copy(const char *maint_root, const struct bundle *b);
 size_t embargo_set_add(struct embargo_set *es, const char *source, const char *about,
 		       int64_t until, unsigned index, unsigned count, const char *text, size_t len);
 int embargo_set_index(struct embargo_set *es, const struct git_repo *src);
+/*
+ * Drop from es every hunk whose change (its path and changed lines,
+ * context and whitespace aside) is among the sorted changes given: what a
+ * public advisory of the store publishes is not embargoed, whichever
+ * embargoed patch or bundle repeats it.  Call before embargo_set_index().
+ */
+void embargo_set_drop(struct embargo_set *es, const uint64_t *changes, size_t nr);
+/* The changes of a patch text's hunks, appended to *v (grown with ALLOC_GROW). */
+void embargo_changes(const char *text, size_t len, uint64_t **v, size_t *nr, size_t *alloc);
 
 /* One hunk of a diff text, as embargo_parse_diff() finds it. */
 struct embargo_diff_hunk {

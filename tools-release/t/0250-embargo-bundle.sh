@@ -190,6 +190,44 @@ test_expect_success 'once the embargo is over the copy goes, and the branch move
 	test -z "$(ls m-kept/.xenstable/embargo)"
 '
 
+test_expect_success 'a public fix inside an embargoed bundle stays public (the store published it)' '
+	cp -a "$RMAINT" m-mix && cp -a "$RUP" u-mix &&
+	$FORGE mixed.tar.gz --home "$P_HOME" --key "$P_KEY" --producer producer \
+		--base-commit "$BASE" --embargo "$EMBARGO_ISO" --xsa 960 --xsa 962 \
+		--patch "$TRASH/xsa-962/xsa962.patch:fix:962" --patch "$P1:prerequisite:960:$PREREQ" \
+		--patch "$P2:fix:960:$FIX" >/dev/null &&
+	GNUPGHOME=$R_HOME "$XENSTABLE" -C m-mix --source u-mix bundle apply mixed.tar.gz \
+		--branch 4.16 --date "$BEFORE" >out 2>err &&
+	test_grep "^refs/embargo/4.16/xsa-960-962 created at " out &&
+	"$XENSTABLE" -C m-mix --source u-mix xsa apply 4.16 962 --variant xsa962.patch \
+		--date "$BEFORE" >out 2>err &&
+	test_grep "XSA-962 *applied" out &&
+	test_expect_code 3 "$XENSTABLE" -C m-mix --source u-mix bundle apply leak961.tar.gz \
+		--branch 4.16 --date "$BEFORE" >out 2>err &&
+	test_grep "refusing to move refs/heads/stable-4.16: embargoed content" err
+'
+
+test_expect_success 'an unsigned "public" advisory carrying the fix does not make it public' '
+	cp -a "$RMAINT" m-uns && cp -a "$RUP" u-uns &&
+	mkdir xsa-963 && cp "$P1" xsa-963/xsa963-1.patch && cp "$P2" xsa-963/xsa963-2.patch &&
+	xsa_advisory xsa-963 963 1 "" "Not signed" "xsa963-*.patch	xen-unstable - Xen 4.16.x" &&
+	XENSTABLE_NOW="$CREATED" "$XENSTABLE" -C m-uns xsa import --allow-unsigned \
+		xsa-963/advisory-963.txt >/dev/null 2>&1 &&
+	test -d m-uns/xsa/963 &&
+	GNUPGHOME=$R_HOME test_expect_code 3 "$XENSTABLE" -C m-uns --source u-uns bundle apply \
+		leak961.tar.gz --branch 4.16 --date "$BEFORE" >out 2>err &&
+	test_grep "refusing to move refs/heads/stable-4.16: embargoed content .*XSA-960" err
+'
+
+test_expect_success 'a bundle made under embargo leaves its producer a private copy: checks need no key' '
+	as_producer bundle create --branch 4.16 --xsa 960 --commits stable-4.16..bp-960 \
+		--embargo "$EMBARGO" --key "$P_KEY" --encrypt-to "$R_KEY" --no-build >out 2>err &&
+	test "$(ls "$PMAINT/.xenstable/embargo" | wc -l)" = 1 &&
+	"$XENSTABLE" -C "$PMAINT" --source "$PUP" release 4.16 \
+		--date "2024-05-21 10:00" --skip build --skip abi --skip boot --dry-run >out 2>err &&
+	test_grep "^  ok   embargo " out
+'
+
 test_expect_success 'after the embargo the same bundle applies' '
 	cp -a "$RMAINT" m-after && cp -a "$RUP" u-after &&
 	GNUPGHOME=$R_HOME "$XENSTABLE" -C m-after --source u-after bundle apply leak961.tar.gz \

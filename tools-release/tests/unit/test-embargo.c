@@ -11,6 +11,13 @@
 #include "strbuf.h"
 #include "xalloc.h"
 
+static int cmp_u64_test(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 struct seen {
 	struct strvec paths;	/* "old -> new" */
 	struct strvec commits;
@@ -186,6 +193,38 @@ TEST(set_add)
 	embargo_set_release(&es);
 }
 
+TEST(drop_public)
+{
+	static const char emb[] =
+		"--- a/a.c\n+++ b/a.c\n@@ -1,3 +1,3 @@\n one\n-two\n+TWO\n three\n"
+		"@@ -20,3 +20,4 @@\n x\n y\n+    secret();\n z\n";
+	/* The same first change with other context, in a public advisory's patch. */
+	static const char pub[] =
+		"--- a/a.c\n+++ b/a.c\n@@ -5,3 +5,3 @@\n uno\n-two\n+  TWO\n tres\n";
+	struct embargo_set es;
+	uint64_t *v = NULL;
+	size_t nr = 0, alloc = 0;
+
+	embargo_set_init(&es, 0);
+	CHECK_INT(embargo_set_add(&es, "XSA-5", NULL, 1, 1, 1, emb, strlen(emb)), 2);
+	embargo_changes(pub, strlen(pub), &v, &nr, &alloc);
+	CHECK_INT(nr, 1);
+	embargo_set_drop(&es, v, nr);
+	CHECK_INT(es.nr, 1);
+	CHECK_INT(es.v[0].nr, 1);
+	CHECK(strstr(es.v[0].h[0].text, "+secret();") != NULL);
+	/* Every hunk public: the patch goes. */
+	free(v);
+	v = NULL;
+	nr = alloc = 0;
+	embargo_changes(emb, strlen(emb), &v, &nr, &alloc);
+	qsort(v, nr, sizeof(*v), cmp_u64_test);
+	embargo_set_drop(&es, v, nr);
+	CHECK_INT(es.nr, 0);
+	free(v);
+	embargo_set_release(&es);
+}
+
 static char *dir;
 
 static int sh(const char *script)
@@ -341,13 +380,55 @@ TEST(check_edited_inside)
 	free(dir);
 }
 
+TEST(check_sha256_repository)
+{
+	struct embargo_set es;
+	struct git_repo r;
+	struct strbuf patch = STRBUF_INIT, what = STRBUF_INIT;
+	char *path;
+
+	dir = make_temp_dir("unit-embargo");
+	CHECK(dir != NULL);
+	if (!dir)
+		return;
+	/* Patch-ids in a SHA-256 repository: the headers git patch-id reads are 64 digits. */
+	CHECK_INT(sh("git init -q -b main --object-format=sha256 r && cd r && "
+		     "printf 'a\\nb\\nc\\nd\\ne\\n' >f && git add f && git commit -q -m base && "
+		     "git tag RELEASE-1 && git checkout -q -b fix && sed -i 's/^c$/c\\nchecked/' f && "
+		     "git commit -q -am fix && git format-patch -q -1 --stdout >../fix.patch && "
+		     "git checkout -q -b later fix && sed -i 's/^d$/d, changed/' f && "
+		     "git commit -q -am later"), 0);
+	path = path_join(dir, "r");
+	CHECK_INT(git_open(&r, path), 0);
+	free(path);
+	path = path_join(dir, "fix.patch");
+	CHECK_INT(read_file(&patch, path, 0), 0);
+	free(path);
+	embargo_set_init(&es, 0);
+	CHECK_INT(embargo_set_add(&es, "XSA-9", NULL, 2000000000, 1, 1, patch.buf, patch.len), 1);
+	CHECK_INT(embargo_set_index(&es, &r), 0);
+	CHECK_INT(strlen(es.v[0].h[0].pid), 64);
+	/* Its context changed later: not in the tree any more, but the commit is there. */
+	CHECK_INT(check(&es, &r, "RELEASE-1", "later", &what), 1);
+	CHECK(strstr(what.buf, "carries its changes") != NULL);
+	CHECK(!strstr(what.buf, "in the tree"));
+	embargo_set_release(&es);
+	git_close(&r);
+	strbuf_release(&patch);
+	strbuf_release(&what);
+	remove_tree(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	RUN(parse_mail_and_plain);
 	RUN(parse_log_and_broken);
 	RUN(line_hash);
 	RUN(set_add);
+	RUN(drop_public);
 	RUN(check_repository);
 	RUN(check_edited_inside);
+	RUN(check_sha256_repository);
 	return unit_done();
 }
