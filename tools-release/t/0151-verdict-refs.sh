@@ -11,11 +11,11 @@ export XENSTABLE_NOW="$NOW"
 test_expect_success 'set up: the samples; a tag stable-4.19 on a commit with every public fix' '
 	setup_reference &&
 	xsa_samples_import &&
-	git -C "$UPSTREAM" branch fixed-4.19 stable-4.19 &&
-	xs xsa apply 4.19 --to refs/heads/fixed-4.19 --date $D >out &&
+	# A private ref (the embargoed XSA-905 may go only there), then the tag.
+	xs xsa apply 4.19 --to refs/embargo/fixed-4.19 --date $D >out &&
 	test_grep "XSA-901 *applied" out &&
-	git -C "$UPSTREAM" tag stable-4.19 fixed-4.19 &&
-	git -C "$UPSTREAM" branch -D fixed-4.19 >/dev/null &&
+	git -C "$UPSTREAM" tag stable-4.19 refs/embargo/fixed-4.19 &&
+	git -C "$UPSTREAM" update-ref -d refs/embargo/fixed-4.19 &&
 	test "$(git -C "$UPSTREAM" rev-parse refs/tags/stable-4.19)" != \
 		"$(git -C "$UPSTREAM" rev-parse refs/heads/stable-4.19)" &&
 	git -C "$UPSTREAM" rev-parse stable-4.19 >short 2>/dev/null &&
