@@ -720,6 +720,9 @@ int bundle_create(const struct bundle_create_opts *o, struct bundle_created *res
 		rc = bundle_keep(o->store, &chk, o->now, &res->kept);
 		if (!rc)
 			res->path = path_join(o->maint_root, res->kept);
+		/* Encrypted to others, it is unreadable here: the embargo checks keep its patches. */
+		if (!rc && m->embargo_until > o->now)
+			rc = embargo_keep_copy(o->maint_root, &chk);
 		goto out;
 	}
 	/* Written, atomically, where it does not overwrite anything. */
