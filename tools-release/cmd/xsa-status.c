@@ -89,6 +89,9 @@ static void show_text(const struct xsa_matrix *m, const struct xsa_store *s,
 		printf("%s%zu %s", i++ ? ", " : "", count[k], xsa_state_name((enum xsa_state)k));
 	}
 	printf("%s\n", i ? "" : "no advisories in the store");
+	if (m->nr_hist)
+		printf("%zu of the %zu rows are from the source history alone (no advisory "
+		       "stored; public column \"-\")\n", m->nr_hist, m->nr_xsa);
 	strbuf_release(&cell);
 	free(width);
 }
@@ -135,8 +138,15 @@ static void show_json(const struct xsa_matrix *m, const struct xsa_store *s,
 
 		jw_obj_begin(&w);
 		jw_kv_int(&w, "xsa", r->number);
-		jw_kv_int(&w, "version", xsa_latest(r)->version);
-		jw_kv_str(&w, "title", xsa_latest(r)->title);
+		if (xsa_matrix_row_from_history(m, i)) {
+			jw_kv_null(&w, "version");
+			jw_kv_null(&w, "title");
+		} else {
+			jw_kv_int(&w, "version", xsa_latest(r)->version);
+			jw_kv_str(&w, "title", xsa_latest(r)->title);
+		}
+		/* "history": no advisory stored, the row is the source history's. */
+		jw_kv_str(&w, "from", xsa_matrix_row_from_history(m, i) ? "history" : "advisory");
 		jw_kv_time(&w, "public_time", pub);
 		jw_kv_bool(&w, "embargoed", xsa_embargoed_at(s, r, m->date));
 		jw_key(&w, "branches");
@@ -231,6 +241,7 @@ int cmd_xsa_status(int argc, const char **argv, struct xs_ctx *ctx)
 	o.only = only.nr ? &only : NULL;
 	o.src = &src;
 	o.no_cache = no_cache;
+	o.history = 1;
 	rc = xsa_status_compute(&o, &m);
 	if (rc)
 		goto out_src;

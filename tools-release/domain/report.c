@@ -62,6 +62,7 @@ static const char style[] =
 	".st-pending{background:#fcd9d9;color:#7f1d1d;font-weight:600}\n"
 	".st-embargoed{background:#e8ddfb;color:#4c1d95}\n"
 	".st-not-affected{background:#f1f3f5;color:#6b7280}\n"
+	".st-unknown{background:#fff;color:#6b7280;font-style:italic}\n"
 	".st-needs-backport{background:#ffe8cc;color:#7c2d12;font-weight:600}\n"
 	".st-backport-available{background:#d6e8fb;color:#1e3a8a}\n"
 	".st-claimed{background:#fff3b0;color:#713f12;font-weight:600;"
@@ -93,7 +94,7 @@ static const char style[] =
 /* Legend order; "claimed" (a commit says so, no evidence) is not "applied". */
 static const char *const states[] = {
 	"applied", "claimed", "pending", "unmapped", "embargoed", "not-affected",
-	"needs-backport", "backport-available"
+	"needs-backport", "backport-available", "unknown"
 };
 
 /* ---- timeline ------------------------------------------------------------ */
@@ -291,8 +292,12 @@ static void matrix_row(const struct report_opts *o, const struct xsa_matrix *m, 
 		    ADVISORY_URL "\">XSA-%d</a>", r->number, r->number, r->number, r->number);
 	if (v->version > 1)
 		strbuf_addf(h, " <span class=\"muted\">v%d</span>", v->version);
-	strbuf_addf(h, " <a class=\"txt\" href=\"%s\" title=\"the signed text, as stored\">txt"
-		    "</a></th><td class=\"title\">", href);
+	if (xsa_matrix_row_from_history(m, i))
+		strbuf_addstr(h, "</th><td class=\"title muted\">no advisory stored: from the "
+			      "source history");
+	else
+		strbuf_addf(h, " <a class=\"txt\" href=\"%s\" title=\"the signed text, as "
+			    "stored\">txt</a></th><td class=\"title\">", href);
 	html_escape(h, v->title);
 	for (k = 0; k < v->cves.nr; k++) {
 		strbuf_addstr(h, k ? ", " : "<br><span class=\"muted\">");
@@ -373,6 +378,7 @@ static int matrix(const struct report_opts *o, struct strbuf *h)
 	so.branches = o->branches;
 	so.src = o->src;
 	so.date = o->date;
+	so.history = 1;
 	memset(&m, 0, sizeof(m));
 	rc = xsa_status_compute(&so, &m);
 	if (rc)
@@ -390,7 +396,10 @@ static int matrix(const struct report_opts *o, struct strbuf *h)
 			    cell_partial(xsa_matrix_cell(&m, i, k)))
 				open_row[i] = 1;
 		nr_open += open_row[i];
-		rc = copy_advisory(o, m.xsa[i], &href[i]);
+		if (xsa_matrix_row_from_history(&m, i))
+			href[i] = xstrdup("");	/* no advisory text to copy */
+		else
+			rc = copy_advisory(o, m.xsa[i], &href[i]);
 	}
 	if (rc)
 		goto out;

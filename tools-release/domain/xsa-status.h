@@ -29,6 +29,18 @@
  *	                    security-supported branch is vulnerable and no
  *	                    patch maps to it: nobody can tell what the branch
  *	                    needs until a maintainer says so with xsa mark
+ *	unknown             (history rows only) no fix of this XSA on the
+ *	                    branch, and no stored advisory says whether the
+ *	                    branch is affected
+ *
+ * History rows (opts.history): XSAs the source history knows
+ * (xsa-history.h) and the store holds no advisory for get a row too, its
+ * cells from the history alone: complete with every fixing commit under a
+ * verified RELEASE tag = applied (upstream); complete but only claimed =
+ * claimed; partial = pending ("partial: N of M fixes"); nothing on the
+ * branch (or a fix reverted) = unknown.  A stored advisory always decides
+ * its own XSA; rows whose every cell was inherited from master before the
+ * shown branches forked are left out.
  *
  * Content evidence for one mapped patch: a commit of the branch has the
  * same git patch-id, or the patch's post-image is at the branch tip (it
@@ -70,8 +82,9 @@ enum xsa_state {
 	XSA_BACKPORT_AVAILABLE,
 	XSA_CLAIMED,
 	XSA_UNMAPPED,
+	XSA_UNKNOWN,
 };
-#define XSA_NR_STATES (XSA_UNMAPPED + 1)
+#define XSA_NR_STATES (XSA_UNKNOWN + 1)
 
 const char *xsa_state_name(enum xsa_state s);
 /* The state called name, or -1. */
@@ -116,7 +129,18 @@ struct xsa_matrix {
 	size_t nr_xsa;
 	struct xsa_cell *cells;		/* nr_xsa rows of nr_br cells */
 	size_t commits_scanned, commits_cached;
+	/* The last nr_hist rows come from the source history (no advisory
+	 * stored): their records are placeholders owned by the matrix, with
+	 * one version 0 that has no files and no advisory text. */
+	size_t nr_hist;
+	struct xsa_record *hist;
 };
+
+/* Is row i a history row (no stored advisory)? */
+static inline int xsa_matrix_row_from_history(const struct xsa_matrix *m, size_t i)
+{
+	return i + m->nr_hist >= m->nr_xsa && i < m->nr_xsa;
+}
 
 struct xsa_status_opts {
 	const struct xsa_store *store;
@@ -125,6 +149,7 @@ struct xsa_status_opts {
 	const struct git_repo *src;
 	int64_t date;
 	int no_cache;				/* neither read nor write caches */
+	int history;				/* add history rows (see above) */
 };
 
 int xsa_status_compute(const struct xsa_status_opts *o, struct xsa_matrix *m);
