@@ -77,7 +77,7 @@ test_expect_success 'the status matrix sees them; the embargoed one stays out' '
 	xs xsa status 4.19 --date $D --json >st.json &&
 	python3 -c "
 import json; d = json.load(open(\"st.json\"))
-s = {x[\"xsa\"]: x[\"branches\"][\"4.19\"][\"state\"] for x in d[\"xsas\"]}
+s = {x[\"xsa\"]: x[\"branches\"][\"4.19\"][\"state\"] for x in d[\"xsas\"] if x[\"from\"] == \"advisory\"}
 assert s == {901: \"applied\", 902: \"applied\", 903: \"applied\", 904: \"applied\", 905: \"embargoed\"}, s
 " &&
 	! git -C "$UPSTREAM" log --format=%B stable-4.19 | grep -q "XSA-905"
