@@ -5,6 +5,7 @@
  */
 #include "compat.h"
 #include "xsa-history.h"
+#include "xsa.h"
 #include "xalloc.h"
 
 #include <ctype.h>
@@ -43,25 +44,6 @@ static int eat_word(struct cur *c, const char *lit)
 		return 0;
 	*c = t;
 	return 1;
-}
-
-static void add_sorted(int *out, size_t max, size_t *nr, long v)
-{
-	size_t i, j;
-
-	if (v <= 0 || v > 99999)
-		return;
-	for (i = 0; i < *nr; i++)
-		if (out[i] == v)
-			return;
-	if (*nr >= max)
-		return;
-	for (i = 0; i < *nr && out[i] < v; i++)
-		;
-	for (j = *nr; j > i; j--)
-		out[j] = out[j - 1];
-	out[i] = (int)v;
-	(*nr)++;
 }
 
 /* "XSA-123" (not followed by a letter or digit); sets *v. */
@@ -291,7 +273,7 @@ size_t xh_statement_parse(const char *para, size_t len, int *out, size_t max,
 		size_t k = 0;
 
 		for (i = 0; i < nr; i++)
-			add_sorted(out, max, &k, found[i]);
+			xsa_number_add(out, max, &k, found[i]);
 		return k;
 	}
 }
@@ -355,7 +337,7 @@ static void trailer_claims(const char *l, size_t n, struct xh_msg_facts *f)
 		if (!digits || (c.p < c.end && !(*c.p == ' ' || *c.p == '\t' || *c.p == ',' ||
 						  *c.p == '.')))
 			return;
-		add_sorted(f->claims, XH_MAX_CLAIMS, &f->nr_claims, v);
+		xsa_number_add(f->claims, XH_MAX_CLAIMS, &f->nr_claims, v);
 		if (c.p < c.end && *c.p == '.')
 			return;
 	}
@@ -394,7 +376,7 @@ void xh_msg_scan(const char *msg, size_t len, struct xh_msg_facts *f)
 								  ARRAY_SIZE(v), f);
 
 				for (k = 0; k < nv; k++)
-					add_sorted(f->claims, XH_MAX_CLAIMS, &f->nr_claims, v[k]);
+					xsa_number_add(f->claims, XH_MAX_CLAIMS, &f->nr_claims, v[k]);
 			}
 			strbuf_reset(&para);
 			in_para = 0;

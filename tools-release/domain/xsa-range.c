@@ -329,7 +329,7 @@ int xsa_file_covers(const struct xsa_range *r, size_t nr, int major, int minor,
 
 /* --- commit messages --------------------------------------------------- */
 
-static void add_number(int *out, size_t max, size_t *nr, long v)
+void xsa_number_add(int *out, size_t max, size_t *nr, long v)
 {
 	size_t i, j;
 
@@ -375,7 +375,7 @@ size_t xsa_mentions(const char *msg, size_t len, int *out, size_t max)
 					continue;
 				v = strtol(s, &end, 10);
 				if (!isalnum((unsigned char)*end))
-					add_number(out, max, &nr, v);
+					xsa_number_add(out, max, &nr, v);
 				s = end;
 			}
 			free(l);
@@ -394,7 +394,7 @@ size_t xsa_mentions(const char *msg, size_t len, int *out, size_t max)
 					v += 4;
 				num = strtol(v, &end, 10);
 				if (isdigit((unsigned char)*v) && (!*end || *end == '.'))
-					add_number(out, max, &nr, num);
+					xsa_number_add(out, max, &nr, num);
 			}
 			strvec_clear(&vals);
 			free(l);

@@ -146,4 +146,10 @@ int xsa_file_covers(const struct xsa_range *r, size_t nr, int major, int minor,
  */
 size_t xsa_mentions(const char *msg, size_t len, int *out, size_t max);
 
+/*
+ * Insert XSA number v (1..99999) into out[0..*nr), kept sorted and unique;
+ * ignored when out already holds max numbers.
+ */
+void xsa_number_add(int *out, size_t max, size_t *nr, long v);
+
 #endif
