@@ -358,10 +358,16 @@ static int field(const char *args, int n, char *out, size_t outsz)
 
 void gpg_parse_verify_status(const char *text, size_t len, struct gpg_sig *s)
 {
+	gpg_parse_verify_status_sha1_until(text, len, s, 0);
+}
+
+void gpg_parse_verify_status_sha1_until(const char *text, size_t len, struct gpg_sig *s,
+					long long sha1_until)
+{
 	size_t pos = 0, n;
 	const char *line;
 	int bad = 0, err = 0, expkey = 0, revkey = 0, expsig = 0, valid = 0,
-	    good = 0, weak = 0;
+	    good = 0, weak = 0, sha1 = 0;
 
 	strbuf_add(&s->status, text, len);
 	while (next_line(text, len, &pos, &line, &n)) {
@@ -409,6 +415,7 @@ void gpg_parse_verify_status(const char *text, size_t len, struct gpg_sig *s)
 				/* MD5 (1) and SHA-1 (2) are not acceptable. */
 				if (h == 1 || h == 2)
 					weak++;
+				sha1 += h == 2;
 			}
 			if (!field(args, 9, s->primary_fpr, sizeof(s->primary_fpr)))
 				snprintf(s->primary_fpr, sizeof(s->primary_fpr), "%s", s->fpr);
@@ -429,7 +436,8 @@ void gpg_parse_verify_status(const char *text, size_t len, struct gpg_sig *s)
 		s->verdict = GPG_EXPIRED_SIG;
 	else if (err)
 		s->verdict = GPG_NO_KEY;
-	else if (weak)
+	else if (weak && !(weak == 1 && sha1 == 1 && s->sig_time > 0 &&
+			   s->sig_time < sha1_until))
 		s->verdict = GPG_ERROR;
 	else if (valid == 1 && good == 1 && strlen(s->primary_fpr) == GPG_FPR_LEN &&
 		 is_hex_string(s->primary_fpr, GPG_FPR_LEN))

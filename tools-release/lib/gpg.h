@@ -69,8 +69,21 @@ struct gpg_sig {
 void gpg_sig_init(struct gpg_sig *s);
 void gpg_sig_release(struct gpg_sig *s);
 
-/* Parse status-file text into s (exposed for tests and fuzzing). */
+/* Parse status-file text into s (exposed for tests and fuzzing).  A
+ * signature over an MD5 or SHA-1 digest is never good. */
 void gpg_parse_verify_status(const char *text, size_t len, struct gpg_sig *s);
+
+/*
+ * The same, except that a SHA-1 signature made before sha1_until (a Unix
+ * time) can be good.  Only for data its signer alone wrote, such as a
+ * release tag: forging such a signature through a SHA-1 collision needs
+ * the signer to have signed the attacker's colliding text at the time,
+ * which nobody could make before collisions were practical, and the time
+ * is part of what is signed.  MD5 is never good.
+ */
+#define GPG_SHA1_TRUSTED_UNTIL 1577836800	/* 2020-01-01T00:00:00Z */
+void gpg_parse_verify_status_sha1_until(const char *text, size_t len, struct gpg_sig *s,
+					long long sha1_until);
 
 /* Verify a detached signature over data.  Returns 0 when gpg ran (see
  * s->verdict), <0 when it could not. */

@@ -470,6 +470,51 @@ TEST(gpg_status)
 	}
 }
 
+/*
+ * SHA-1 signatures: never good for gpg_parse_verify_status(); good for
+ * the release-tag reading only when made before the cut-off (the Xen
+ * Project's RELEASE tags up to 4.11.0 are SHA-1); MD5 never.
+ */
+TEST(gpg_status_sha1_cutoff)
+{
+	/* hash algorithm field: 2 = SHA-1, 1 = MD5, 8 = SHA-256 */
+	static const char fmt[] =
+		"[GNUPG:] NEWSIG\n"
+		"[GNUPG:] GOODSIG 83FE14C957E82BD9 Xen.org <pgp@xen.org>\n"
+		"[GNUPG:] VALIDSIG 23E3222C145F4475FA8060A783FE14C957E82BD9 x %lld 0 4 0 1 %d 00 "
+		"23E3222C145F4475FA8060A783FE14C957E82BD9\n";
+	static const struct {
+		long long when;
+		int algo;
+		enum gpg_verdict strict, tags;
+	} cases[] = {
+		{ 1488905077, 2, GPG_ERROR, GPG_GOOD },		/* RELEASE-4.7.2, 2017 */
+		{ GPG_SHA1_TRUSTED_UNTIL - 1, 2, GPG_ERROR, GPG_GOOD },
+		{ GPG_SHA1_TRUSTED_UNTIL, 2, GPG_ERROR, GPG_ERROR },
+		{ 1777377601, 2, GPG_ERROR, GPG_ERROR },	/* a SHA-1 signature of 2026 */
+		{ 1488905077, 1, GPG_ERROR, GPG_ERROR },	/* MD5, never */
+		{ 0, 2, GPG_ERROR, GPG_ERROR },			/* no time: not before anything */
+		{ 1777377601, 8, GPG_GOOD, GPG_GOOD },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct strbuf st = STRBUF_INIT;
+		struct gpg_sig s;
+
+		strbuf_addf(&st, fmt, cases[i].when, cases[i].algo);
+		gpg_sig_init(&s);
+		gpg_parse_verify_status(st.buf, st.len, &s);
+		CHECK(s.verdict == cases[i].strict);
+		gpg_sig_release(&s);
+		gpg_sig_init(&s);
+		gpg_parse_verify_status_sha1_until(st.buf, st.len, &s, GPG_SHA1_TRUSTED_UNTIL);
+		CHECK(s.verdict == cases[i].tags);
+		gpg_sig_release(&s);
+		strbuf_release(&st);
+	}
+}
+
 int main(void)
 {
 	RUN(strbuf);
@@ -484,5 +529,6 @@ int main(void)
 	RUN(run_command);
 	RUN(atomic_files);
 	RUN(gpg_status);
+	RUN(gpg_status_sha1_cutoff);
 	return unit_done();
 }
