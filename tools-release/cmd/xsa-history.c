@@ -152,11 +152,12 @@ static int resolve_tag(struct xh_session *s, const char *name, uint32_t *c,
 
 	if (!t) {
 		/* "4.19.5": the release of that version */
-		for (i = 0; i < s->bs.nr && !t; i++) {
-			char *n = branch_tag_name(&s->bs.v[i], name);
+		for (i = 0; i < s->bs.nr + s->tags.nr_old_b && !t; i++) {
+			const struct branch *b = i < s->bs.nr ? &s->bs.v[i] : &s->tags.old_b[i - s->bs.nr];
+			char *n = branch_tag_name(b, name);
 			int point;
 
-			if (branch_tag_point(&s->bs.v[i], n, &point))
+			if (branch_tag_point(b, n, &point))
 				t = upstream_tag_find(&s->tags, n);
 			free(n);
 		}
@@ -203,8 +204,8 @@ static int resolve_hex(struct xh_session *s, const char *rev, const char *hex, u
 	return 0;
 }
 
-int xh_resolve_rev(struct xh_session *s, const char *rev, uint32_t *c,
-		   char oid[GIT_MAX_HEXSZ + 1])
+static int resolve_rev(struct xh_session *s, const char *rev, uint32_t *c,
+		       char oid[GIT_MAX_HEXSZ + 1])
 {
 	struct strbuf base = STRBUF_INIT, hex = STRBUF_INIT;
 	long ahead = 0;
@@ -267,6 +268,55 @@ int xh_resolve_rev(struct xh_session *s, const char *rev, uint32_t *c,
 out:
 	strbuf_release(&base);
 	strbuf_release(&hex);
+	return rc;
+}
+
+/*
+ * A commit on no maintained line (an older release, a distro's base on
+ * stable-4.8): the older line whose RELEASE tags it reaches (the newest
+ * version among them) is read in, its tags verified, so that the fixes
+ * its signed releases hold count as evidence and the commit is judged
+ * against that line's tip.  Nothing is added when no such tag is found.
+ */
+static int place_on_old_line(struct xh_session *s, uint32_t c)
+{
+	const struct branch *best = NULL;
+	uint64_t *reach;
+	size_t i;
+	int li;
+
+	if (xh_line_of(&s->h, c) >= 0 || !s->tags.nr_old)
+		return 0;
+	reach = xh_reach(&s->h, c);
+	for (i = 0; i < s->tags.nr_old; i++) {
+		const struct upstream_tag *tg = &s->tags.old[i];
+		uint32_t tc = xh_find(&s->h, tg->commit);
+
+		if (tc == XH_NONE || !xh_has(reach, tc))
+			continue;
+		if (!best || tg->b->major > best->major ||
+		    (tg->b->major == best->major && tg->b->minor > best->minor))
+			best = tg->b;
+	}
+	free(reach);
+	if (!best)
+		return 0;
+	if (upstream_tags_verify_old(&s->tags, &s->src, &s->g, &s->m,
+				     s->keyring ? &s->pinned : NULL, 1, best) < 0)
+		return -XS_ENV;
+	li = xsa_history_add_old_line(&s->h, best);
+	return li < 0 ? li : 0;
+}
+
+int xh_resolve_rev(struct xh_session *s, const char *rev, uint32_t *c,
+		   char oid[GIT_MAX_HEXSZ + 1])
+{
+	int rc = resolve_rev(s, rev, c, oid);
+
+	if (!rc)
+		rc = place_on_old_line(s, *c);
+	if (!rc)
+		*c = xh_find(&s->h, oid);
 	return rc;
 }
 

@@ -76,7 +76,7 @@ static int judge(const struct xsa_history *h, int x, const uint64_t *reach, int 
 		if (l && xh_line_touches(h, x, (size_t)li)) {
 			r->known = 1;
 			strbuf_addf(&why, "fixed later on %s", l->name);
-		} else if (a && a->xen && l && li > 0 && a->mapped && a->mapped[li] > 0) {
+		} else if (a && a->xen && l && li > 0 && xh_mapped(a, (size_t)li) > 0) {
 			r->known = 1;
 			strbuf_addf(&why, "the stored advisory has a patch for %s", l->name);
 		} else if (a && a->xen && a->vuln_known && l && li > 0) {

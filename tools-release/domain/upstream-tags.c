@@ -30,9 +30,15 @@ void upstream_tags_release(struct upstream_tags *t)
 
 	for (i = 0; i < t->nr; i++)
 		free(t->v[i].name);
+	for (i = 0; i < t->nr_old; i++)
+		free(t->old[i].name);
+	for (i = 0; i < t->nr_old_b; i++)
+		branch_release(&t->old_b[i]);
 	for (i = 0; i < t->nr_heads; i++)
 		free(t->heads[i].ref);
 	free(t->v);
+	free(t->old);
+	free(t->old_b);
 	free(t->heads);
 	free(t->cache_path);
 	memset(t, 0, sizeof(*t));
@@ -63,38 +69,146 @@ static int oid_ok(const char *s)
 	return (n == 40 || n == 64) && is_hex_string(s, n);
 }
 
+/*
+ * "RELEASE-4.7.2" under fmt "RELEASE-%v": *major, *minor, *point.  Only a
+ * format with one %v and no other escape takes part.
+ */
+static int old_tag_version(const char *fmt, const char *name, int *major, int *minor, int *point)
+{
+	const char *v = strstr(fmt, "%v"), *p;
+	size_t plen, slen, nlen = strlen(name);
+	long n[3];
+	int k;
+	char *end;
+
+	if (!v || strchr(v + 2, '%') || memchr(fmt, '%', (size_t)(v - fmt)))
+		return 0;
+	plen = (size_t)(v - fmt);
+	slen = strlen(v + 2);
+	if (nlen <= plen + slen || strncmp(name, fmt, plen) || strcmp(name + nlen - slen, v + 2))
+		return 0;
+	p = name + plen;
+	for (k = 0; k < 3; k++) {
+		if (!isdigit((unsigned char)*p))
+			return 0;
+		n[k] = strtol(p, &end, 10);
+		if (n[k] < 0 || n[k] > 999 || (end - p > 1 && *p == '0'))
+			return 0;
+		p = end;
+		if (k < 2 && *p++ != '.')
+			return 0;
+	}
+	if ((size_t)(p - name) != nlen - slen)
+		return 0;
+	*major = (int)n[0];
+	*minor = (int)n[1];
+	*point = (int)n[2];
+	return 1;
+}
+
+static int cmp_old_b(const void *a, const void *b)
+{
+	const struct branch *x = a, *y = b;
+
+	if (x->major != y->major)
+		return x->major < y->major ? -1 : 1;
+	return x->minor < y->minor ? -1 : x->minor > y->minor;
+}
+
+/* The branch entries of the older lines the tags name, then the tags' b. */
+static void make_old_branches(struct upstream_tags *t, const char *fmt)
+{
+	size_t i, k;
+
+	t->old_b = xcalloc(t->nr_old + 1, sizeof(*t->old_b));
+	for (i = 0; i < t->nr_old; i++) {
+		struct upstream_tag *tg = &t->old[i];
+		int major = tg->point >> 20, minor = (tg->point >> 10) & 1023;
+		struct branch *b = NULL;
+
+		for (k = 0; k < t->nr_old_b && !b; k++)
+			if (t->old_b[k].major == major && t->old_b[k].minor == minor)
+				b = &t->old_b[k];
+		if (b)
+			continue;
+		b = &t->old_b[t->nr_old_b++];
+		b->major = major;
+		b->minor = minor;
+		b->name = xstrfmt("%d.%d", major, minor);
+		b->ref = xstrfmt("stable-%d.%d", major, minor);
+		b->full_ref = xstrfmt("refs/heads/stable-%d.%d", major, minor);
+		b->tag_format = xstrdup(fmt);
+		b->tarball_name = xstrdup("xen-%v");
+	}
+	if (t->nr_old_b)
+		qsort(t->old_b, t->nr_old_b, sizeof(*t->old_b), cmp_old_b);
+	for (i = 0; i < t->nr_old; i++) {
+		struct upstream_tag *tg = &t->old[i];
+		int major = tg->point >> 20, minor = (tg->point >> 10) & 1023;
+
+		tg->point &= 1023;
+		for (k = 0; k < t->nr_old_b; k++)
+			if (t->old_b[k].major == major && t->old_b[k].minor == minor)
+				tg->b = &t->old_b[k];
+	}
+	if (t->nr_old)
+		qsort(t->old, t->nr_old, sizeof(*t->old), cmp_tag);
+}
+
+/* Fill tg from a for-each-ref line's fields (upstream_tags_list()); 0
+ * when it names no commit. */
+static int tag_from_ref(struct upstream_tag *tg, char **f)
+{
+	tg->verdict = GPG_NO_SIGNATURE;
+	/* a tag of a tag (RELEASE-4.5.0) or of a tree names no commit here */
+	if (!strcmp(f[1], "tag") && oid_ok(f[2]) && !strcmp(f[4], "commit")) {
+		snprintf(tg->object, sizeof(tg->object), "%s", f[0]);
+		snprintf(tg->commit, sizeof(tg->commit), "%s", f[2]);
+		tg->date = strtoll(f[3], NULL, 10);
+		return 1;
+	}
+	if (!strcmp(f[1], "commit")) {
+		snprintf(tg->commit, sizeof(tg->commit), "%s", f[0]);
+		return 1;
+	}
+	return 0;	/* a tag of a tree or blob */
+}
+
 int upstream_tags_list(struct upstream_tags *t, const struct git_repo *r,
 		       const struct branch_set *bs)
 {
+	const char *fmt = bs->nr ? bs->v[0].tag_format : "RELEASE-%v";
+	size_t alloc_old = 0;
 	struct strbuf out = STRBUF_INIT;
 	size_t pos = 0, n, i;
 	const char *line;
 	int rc;
 
-	/* objectname, objecttype, peeled object, tagger date, refname */
+	/* objectname, objecttype, peeled object, tagger date, peeled type, refname */
 	rc = git_cmd(r, &out, "for-each-ref",
-		     "--format=%(objectname) %(objecttype) %(*objectname) %(taggerdate:unix) %(refname)",
+		     "--format=%(objectname) %(objecttype) %(*objectname) %(taggerdate:unix) "
+		     "%(*objecttype) %(refname)",
 		     "refs/heads/", "refs/tags/", NULL);
 	if (rc)
 		goto out;
 	while (next_line(out.buf, out.len, &pos, &line, &n)) {
-		char *l = xmemdupz(line, n), *f[5], *p = l;
+		char *l = xmemdupz(line, n), *f[6], *p = l;
 		int k;
 
-		for (k = 0; k < 5; k++) {
+		for (k = 0; k < 6; k++) {
 			f[k] = p;
-			if (k < 4) {
+			if (k < 5) {
 				p = strchr(p, ' ');
 				if (!p)
 					break;
 				*p++ = '\0';
 			}
 		}
-		if (k < 5 || !oid_ok(f[0])) {
+		if (k < 6 || !oid_ok(f[0])) {
 			free(l);
 			continue;
 		}
-		if (starts_with(f[4], "refs/heads/")) {
+		if (starts_with(f[5], "refs/heads/")) {
 			struct upstream_head *h;
 
 			if (strcmp(f[1], "commit")) {
@@ -103,41 +217,52 @@ int upstream_tags_list(struct upstream_tags *t, const struct git_repo *r,
 			}
 			ALLOC_GROW(t->heads, t->nr_heads + 1, t->alloc_heads);
 			h = &t->heads[t->nr_heads++];
-			h->ref = xstrdup(f[4]);
+			h->ref = xstrdup(f[5]);
 			snprintf(h->oid, sizeof(h->oid), "%s", f[0]);
 		} else {
-			const char *name = f[4] + strlen("refs/tags/");
+			const char *name = f[5] + strlen("refs/tags/");
+			int major, minor, point, mine = 0;
 
-			for (i = 0; i < bs->nr; i++) {
+			for (i = 0; i < bs->nr && !mine; i++) {
 				struct upstream_tag *tg;
-				int point;
 
 				if (!branch_tag_point(&bs->v[i], name, &point))
 					continue;
+				mine = 1;
 				ALLOC_GROW(t->v, t->nr + 1, t->alloc);
-				tg = &t->v[t->nr++];
+				tg = &t->v[t->nr];
 				memset(tg, 0, sizeof(*tg));
-				tg->name = xstrdup(name);
 				tg->b = &bs->v[i];
 				tg->point = point;
-				tg->verdict = GPG_NO_SIGNATURE;
-				if (!strcmp(f[1], "tag") && oid_ok(f[2])) {
-					snprintf(tg->object, sizeof(tg->object), "%s", f[0]);
-					snprintf(tg->commit, sizeof(tg->commit), "%s", f[2]);
-					tg->date = strtoll(f[3], NULL, 10);
-				} else if (!strcmp(f[1], "commit")) {
-					snprintf(tg->commit, sizeof(tg->commit), "%s", f[0]);
-				} else {
-					t->nr--;	/* a tag of a tree or blob */
-					free(tg->name);
+				if (tag_from_ref(tg, f)) {
+					tg->name = xstrdup(name);
+					t->nr++;
 				}
-				break;
+			}
+			if (!mine && fmt && old_tag_version(fmt, name, &major, &minor, &point)) {
+				char *vname = xstrfmt("%d.%d", major, minor);
+
+				if (!branch_find(bs, vname)) {
+					struct upstream_tag *tg;
+
+					ALLOC_GROW(t->old, t->nr_old + 1, alloc_old);
+					tg = &t->old[t->nr_old];
+					memset(tg, 0, sizeof(*tg));
+					/* the version, until make_old_branches() */
+					tg->point = major << 20 | minor << 10 | point;
+					if (tag_from_ref(tg, f)) {
+						tg->name = xstrdup(name);
+						t->nr_old++;
+					}
+				}
+				free(vname);
 			}
 		}
 		free(l);
 	}
 	if (t->nr)
 		qsort(t->v, t->nr, sizeof(*t->v), cmp_tag);
+	make_old_branches(t, fmt ? fmt : "RELEASE-%v");
 	if (t->nr_heads)
 		qsort(t->heads, t->nr_heads, sizeof(*t->heads), cmp_head);
 out:
@@ -162,6 +287,19 @@ const struct upstream_tag *upstream_tag_find(const struct upstream_tags *t, cons
 	for (i = 0; i < t->nr; i++)
 		if (!strcmp(t->v[i].name, name))
 			return &t->v[i];
+	for (i = 0; i < t->nr_old; i++)
+		if (!strcmp(t->old[i].name, name))
+			return &t->old[i];
+	return NULL;
+}
+
+const struct branch *upstream_old_branch(const struct upstream_tags *t, const char *version)
+{
+	size_t i;
+
+	for (i = 0; i < t->nr_old_b; i++)
+		if (!strcmp(t->old_b[i].name, version))
+			return &t->old_b[i];
 	return NULL;
 }
 
@@ -253,9 +391,12 @@ static void save_cache(struct upstream_tags *t, const struct strbuf *old)
 	if (!t->cache_path || !t->dirty)
 		return;
 	strbuf_addstr(&sb, TAGS_HEADER);
-	for (i = 0; i < t->nr; i++) {
-		const struct upstream_tag *tg = &t->v[i];
+	for (i = 0; i < t->nr + t->nr_old; i++) {
+		const struct upstream_tag *tg = i < t->nr ? &t->v[i] : &t->old[i - t->nr];
 		const char *vn = verdict_name(tg->verdict);
+
+		if (!tg->checked)
+			continue;	/* an older line's tag nobody asked about */
 
 		if (!tg->object[0] || !vn || strvec_contains(&seen, tg->object))
 			continue;
@@ -368,11 +509,12 @@ static int start_job(struct job *j, struct gpg_ctx *g, const char *tmp, size_t i
 	return rc;
 }
 
-static int finish_job(struct job *j, struct upstream_tags *t, const char *tmp)
+static int finish_job(struct job *j, struct upstream_tags *t, struct upstream_tag *v,
+		      const char *tmp)
 {
 	struct strbuf status = STRBUF_INIT;
 	char *st = xstrfmt("%s/%zu.status", tmp, j->tag);
-	struct upstream_tag *tg = &t->v[j->tag];
+	struct upstream_tag *tg = &v[j->tag];
 	struct gpg_sig s;
 	int rc = finish_child(&j->c);
 
@@ -382,7 +524,7 @@ static int finish_job(struct job *j, struct upstream_tags *t, const char *tmp)
 	if (rc >= 0)
 		rc = read_file_if_exists(&status, st, 1 << 20) < 0 ? -XS_ENV : 0;
 	if (!rc) {
-		gpg_parse_verify_status(status.buf, status.len, &s);
+		gpg_parse_verify_status_sha1_until(status.buf, status.len, &s, GPG_SHA1_TRUSTED_UNTIL);
 		tg->verdict = s.verdict;
 		snprintf(tg->fpr, sizeof(tg->fpr), "%s",
 			 s.verdict == GPG_GOOD ? s.primary_fpr : "");
@@ -429,32 +571,54 @@ static int key_known(struct gpg_ctx *g, const char *id, int usable)
 	return found;
 }
 
+/*
+ * The keys whose signature on tg makes it evidence (TRUST.md): those of
+ * --keyring, else those MAINTAINERS pins both for advisories and for the
+ * releases of tg's version, that is the Xen project's own key.  A key
+ * pinned for releases only (a local release manager's) does not turn the
+ * statements in the history it signs into facts.
+ */
 static void trusted_for(const struct upstream_tag *tg, const struct maintainers *m,
 			const struct strvec *pinned_override, struct strvec *out)
 {
-	if (pinned_override)
+	struct strvec release = STRVEC_INIT, advisory = STRVEC_INIT;
+	size_t i;
+
+	if (pinned_override) {
 		strvec_pushv(out, pinned_override->v);
-	else
-		maintainers_trusted(m, ROLE_RELEASE, tg->b->name, out);
+		return;
+	}
+	maintainers_trusted(m, ROLE_RELEASE, tg->b->name, &release);
+	maintainers_trusted(m, ROLE_ADVISORY, NULL, &advisory);
+	for (i = 0; i < release.nr; i++)
+		if (strvec_contains(&advisory, release.v[i]))
+			strvec_push(out, release.v[i]);
+	strvec_clear(&release);
+	strvec_clear(&advisory);
 }
 
-int upstream_tags_verify(struct upstream_tags *t, const struct git_repo *r, struct gpg_ctx *g,
-			 const struct maintainers *m, const struct strvec *pinned_override,
-			 int use_cache)
+/*
+ * Verify the nr tags of v (t's own list or part of its older lines'):
+ * from the cache where it holds, else gpg.  count: keep t's counts of
+ * verdicts (for upstream_tags_explain()).
+ */
+static int verify_tags(struct upstream_tags *t, struct upstream_tag *v, size_t nr,
+		       const struct git_repo *r, struct gpg_ctx *g, const struct maintainers *m,
+		       const struct strvec *pinned_override, int use_cache, int count)
 {
 	struct strbuf cache = STRBUF_INIT;
 	struct git_batch batch;
 	struct job jobs[GPG_JOBS];
 	size_t i, todo = 0, next = 0, running = 0;
-	char *tmp = NULL, *pending = xcalloc(t->nr + 1, 1);
+	char *tmp = NULL, *pending = xcalloc(nr + 1, 1);
 	struct strvec key_ok = STRVEC_INIT, key_bad = STRVEC_INIT;
 	int rc = 0, batch_on = 0, recheck = -1;
 
 	memset(jobs, 0, sizeof(jobs));
 	if (use_cache)
 		load_cache(t, r, &cache);
-	for (i = 0; i < t->nr; i++) {
-		struct upstream_tag *tg = &t->v[i];
+	for (i = 0; i < nr; i++) {
+		struct upstream_tag *tg = &v[i];
 
 		if (!tg->object[0] || !use_cache || !cache_lookup(&cache, tg)) {
 			pending[i] = 1;
@@ -493,8 +657,8 @@ int upstream_tags_verify(struct upstream_tags *t, const struct git_repo *r, stru
 			goto out;
 		batch_on = 1;
 		/* Write every payload and signature, then run gpg on them. */
-		for (i = 0; i < t->nr && !rc; i++) {
-			struct upstream_tag *tg = &t->v[i];
+		for (i = 0; i < nr && !rc; i++) {
+			struct upstream_tag *tg = &v[i];
 			struct strbuf type = STRBUF_INIT, body = STRBUF_INIT;
 			size_t sig;
 
@@ -532,8 +696,8 @@ int upstream_tags_verify(struct upstream_tags *t, const struct git_repo *r, stru
 		}
 		git_batch_stop(&batch);
 		batch_on = 0;
-		while (!rc && (next < t->nr || running)) {
-			while (!rc && running < GPG_JOBS && next < t->nr) {
+		while (!rc && (next < nr || running)) {
+			while (!rc && running < GPG_JOBS && next < nr) {
 				size_t k;
 
 				if (!pending[next]) {
@@ -554,27 +718,26 @@ int upstream_tags_verify(struct upstream_tags *t, const struct git_repo *r, stru
 					if (jobs[k].running && (best == GPG_JOBS ||
 								jobs[k].tag < jobs[best].tag))
 						best = k;
-				if (finish_job(&jobs[best], t, tmp) && !rc)
+				if (finish_job(&jobs[best], t, v, tmp) && !rc)
 					rc = -XS_ENV;
 				running--;
 			}
 		}
 		for (i = 0; i < GPG_JOBS; i++)
 			if (jobs[i].running)
-				finish_job(&jobs[i], t, tmp);
+				finish_job(&jobs[i], t, v, tmp);
 	}
 	if (rc)
 		goto out;
-	t->verified = t->no_key = t->bad = t->not_signed = t->other_key = 0;
-	for (i = 0; i < t->nr; i++) {
-		struct upstream_tag *tg = &t->v[i];
+	for (i = 0; i < nr; i++) {
+		struct upstream_tag *tg = &v[i];
 		struct strvec trusted = STRVEC_INIT;
 		size_t k;
 
+		tg->checked = 1;
 		tg->verified = 0;
 		tg->pinned_fpr_mismatch = 0;
-		switch (tg->verdict) {
-		case GPG_GOOD:
+		if (tg->verdict == GPG_GOOD) {
 			trusted_for(tg, m, pinned_override, &trusted);
 			for (k = 0; k < trusted.nr; k++) {
 				char norm[GPG_FPR_LEN + 1];
@@ -582,26 +745,36 @@ int upstream_tags_verify(struct upstream_tags *t, const struct git_repo *r, stru
 				if (!gpg_normalize_fpr(trusted.v[k], norm) && !strcmp(norm, tg->fpr))
 					tg->verified = 1;
 			}
-			if (tg->verified)
-				t->verified++;
-			else {
-				tg->pinned_fpr_mismatch = 1;
-				t->other_key++;
-			}
-			break;
-		case GPG_NO_KEY:
-			t->no_key++;
-			if (tg->keyid[0])
-				snprintf(t->missing_keyid, sizeof(t->missing_keyid), "%s", tg->keyid);
-			break;
-		case GPG_NO_SIGNATURE:
-			t->not_signed++;
-			break;
-		default:
-			t->bad++;
-			break;
+			tg->pinned_fpr_mismatch = !tg->verified;
 		}
 		strvec_clear(&trusted);
+	}
+	if (count) {
+		t->verified = t->no_key = t->bad = t->not_signed = t->other_key = 0;
+		for (i = 0; i < nr; i++) {
+			const struct upstream_tag *tg = &v[i];
+
+			switch (tg->verdict) {
+			case GPG_GOOD:
+				if (tg->verified)
+					t->verified++;
+				else
+					t->other_key++;
+				break;
+			case GPG_NO_KEY:
+				t->no_key++;
+				if (tg->keyid[0])
+					snprintf(t->missing_keyid, sizeof(t->missing_keyid), "%s",
+						 tg->keyid);
+				break;
+			case GPG_NO_SIGNATURE:
+				t->not_signed++;
+				break;
+			default:
+				t->bad++;
+				break;
+			}
+		}
 	}
 	if (use_cache)
 		save_cache(t, &cache);
@@ -617,6 +790,29 @@ out:
 	strvec_clear(&key_bad);
 	free(pending);
 	return rc;
+}
+
+int upstream_tags_verify(struct upstream_tags *t, const struct git_repo *r, struct gpg_ctx *g,
+			 const struct maintainers *m, const struct strvec *pinned_override,
+			 int use_cache)
+{
+	return verify_tags(t, t->v, t->nr, r, g, m, pinned_override, use_cache, 1);
+}
+
+int upstream_tags_verify_old(struct upstream_tags *t, const struct git_repo *r, struct gpg_ctx *g,
+			     const struct maintainers *m, const struct strvec *pinned_override,
+			     int use_cache, const struct branch *b)
+{
+	size_t i, n = 0;
+
+	/* the line's tags are next to each other (sorted by version) */
+	for (i = 0; i < t->nr_old && t->old[i].b != b; i++)
+		;
+	while (i + n < t->nr_old && t->old[i + n].b == b)
+		n++;
+	if (!n)
+		return 0;
+	return verify_tags(t, t->old + i, n, r, g, m, pinned_override, use_cache, 0);
 }
 
 void upstream_tags_explain(const struct upstream_tags *t, const struct maintainers *m,
@@ -661,8 +857,10 @@ void upstream_tags_explain(const struct upstream_tags *t, const struct maintaine
 	if (t->other_key) {
 		if (out->len)
 			strbuf_addstr(out, ". ");
-		strbuf_addf(out, "%zu RELEASE tags have a good signature by a key that is not "
-			    "pinned; their fixes count as claimed", t->other_key);
+		strbuf_addf(out, "%zu RELEASE tags have a good signature by a key %s; their fixes "
+			    "count as claimed", t->other_key,
+			    pinned_override ? "that --keyring does not hold" :
+			    "MAINTAINERS does not pin for both advisories and releases");
 	}
 	if (t->bad) {
 		if (out->len)

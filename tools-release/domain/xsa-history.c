@@ -1144,7 +1144,7 @@ static void setup_lines(struct xsa_history *h, const struct xh_opts *o)
 	const struct branch_set *bs = o->branches;
 	size_t i;
 
-	h->nr_lines = bs->nr + 1;
+	h->nr_lines = bs->nr + 1 + h->nr_old_lines;
 	h->lines = xcalloc(h->nr_lines, sizeof(*h->lines));
 	snprintf(h->lines[0].name, sizeof(h->lines[0].name), "master");
 	snprintf(h->lines[0].ref, sizeof(h->lines[0].ref), "refs/heads/master");
@@ -1157,6 +1157,14 @@ static void setup_lines(struct xsa_history *h, const struct xh_opts *o)
 			snprintf(l->ref, sizeof(l->ref), "%s", bs->v[i].ref);
 		else
 			snprintf(l->ref, sizeof(l->ref), "refs/heads/%s", bs->v[i].ref);
+	}
+	for (i = 0; i < h->nr_old_lines; i++) {
+		struct xh_line *l = &h->lines[bs->nr + 1 + i];
+
+		l->b = h->old_lines[i];
+		l->old = 1;
+		snprintf(l->name, sizeof(l->name), "%s", l->b->name);
+		snprintf(l->ref, sizeof(l->ref), "%s", l->b->full_ref);
 	}
 	for (i = 0; i < h->nr_lines; i++) {
 		h->lines[i].tip = XH_NONE;
@@ -1198,8 +1206,11 @@ static void compute_lines(struct xsa_history *h, const struct xh_opts *o)
 		const uint64_t *prev = NULL;
 		uint32_t prev_c = XH_NONE;
 
-		for (k = 0; k < o->tags->nr; k++) {
-			const struct upstream_tag *tg = &o->tags->v[k];
+		const struct upstream_tag *tv = l->old ? o->tags->old : o->tags->v;
+		size_t tn = l->old ? o->tags->nr_old : o->tags->nr;
+
+		for (k = 0; k < tn; k++) {
+			const struct upstream_tag *tg = &tv[k];
 			struct xh_rtag *rt;
 			uint32_t c;
 
@@ -1221,6 +1232,8 @@ static void compute_lines(struct xsa_history *h, const struct xh_opts *o)
 				rt->reach = xh_reach(h, c);
 			prev = rt->reach;
 			prev_c = c;
+			if (l->old)
+				continue;
 			h->tags_total++;
 			if (rt->verified)
 				h->tags_verified++;
@@ -1534,7 +1547,7 @@ static void free_advice(struct xsa_history *h)
 
 		free(a->projects);
 		free(a->mapped);
-		for (k = 0; a->mapped_pids && k < h->nr_lines; k++)
+		for (k = 0; a->mapped_pids && k < a->nr_mapped; k++)
 			free(a->mapped_pids[k]);
 		free(a->mapped_pids);
 		free(a->title);
@@ -1643,6 +1656,7 @@ static int load_advice(struct xsa_history *h, const struct xh_opts *o)
 		strvec_init(&a->cves);
 		a->mapped = xcalloc(h->nr_lines + 1, sizeof(int));
 		a->mapped_pids = xcalloc(h->nr_lines + 1, sizeof(char *));
+		a->nr_mapped = h->nr_lines;
 		if (!v)
 			continue;
 		a->title = v->title ? xstrdup(v->title) : NULL;
@@ -1734,7 +1748,7 @@ static int matches_advisory(const struct xsa_history *h, int x, uint32_t c)
 
 	if (!a || !a->signed_ || !p)
 		return 0;
-	for (li = 1; li < h->nr_lines; li++) {
+	for (li = 1; li < a->nr_mapped; li++) {
 		const char *s = a->mapped_pids ? a->mapped_pids[li] : NULL;
 		size_t n = strlen(p);
 
@@ -1876,12 +1890,27 @@ void xsa_history_release(struct xsa_history *h)
 {
 	free_advice(h);
 	free_lines(h);
+	free(h->old_lines);
 	free_index(h);
 	clear_graph(h);
 	strvec_clear(&h->notes);
 	strvec_clear(&h->tips);
 	free(h->cache_path);
 	memset(h, 0, sizeof(*h));
+}
+
+/* After commits or lines were added: the index, lines and master fixes
+ * again (the stored advisories' per-line arrays keep their size). */
+static void rebuild(struct xsa_history *h)
+{
+	h->words = (h->nr + 63) / 64;
+	free_index(h);
+	free_lines(h);
+	setup_lines(h, h->opts);
+	resolve_facts(h);
+	build_index(h);
+	compute_lines(h, h->opts);
+	compute_master_fixes(h);
 }
 
 int xsa_history_extend(struct xsa_history *h, const char *oid)
@@ -1899,16 +1928,37 @@ int xsa_history_extend(struct xsa_history *h, const char *oid)
 		return rc;
 	if (h->nr == before)
 		return 0;
-	h->words = (h->nr + 63) / 64;
-	free_index(h);
-	free_lines(h);
-	setup_lines(h, h->opts);
-	resolve_facts(h);
-	build_index(h);
-	compute_lines(h, h->opts);
-	compute_master_fixes(h);
-	/* the stored advisories' per-line arrays keep their size */
+	rebuild(h);
 	return 0;
+}
+
+int xsa_history_add_old_line(struct xsa_history *h, const struct branch *b)
+{
+	const struct upstream_tags *t = h->opts->tags;
+	const struct upstream_head *hd = t ? upstream_head(t, b->full_ref) : NULL;
+	struct strvec include = STRVEC_INIT;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < h->nr_old_lines; i++)
+		if (h->old_lines[i] == b)
+			return (int)(h->nr_lines - h->nr_old_lines + i);
+	if (hd && xh_find(h, hd->oid) == XH_NONE)
+		strvec_push(&include, hd->oid);
+	for (i = 0; t && i < t->nr_old; i++)
+		if (t->old[i].b == b && t->old[i].commit[0] &&
+		    xh_find(h, t->old[i].commit) == XH_NONE &&
+		    !strvec_contains(&include, t->old[i].commit))
+			strvec_push(&include, t->old[i].commit);
+	if (include.nr)
+		rc = scan_log(h, &include, &h->tips);
+	strvec_clear(&include);
+	if (rc)
+		return rc;
+	h->old_lines = xreallocarray(h->old_lines, h->nr_old_lines + 1, sizeof(*h->old_lines));
+	h->old_lines[h->nr_old_lines++] = b;
+	rebuild(h);
+	return (int)(h->nr_lines - 1);
 }
 
 int xsa_history_files(struct xsa_history *h, const uint32_t *list, size_t n)
@@ -2190,7 +2240,7 @@ static void eval_core(const struct xsa_history *h, int x, const uint64_t *reach,
 		if (!found)
 			push_u32(&e->missing, &e->nr_missing, m[k]);
 	}
-	if (a && a->xen && li > 0 && a->mapped && a->mapped[li] > 0) {
+	if (a && a->xen && li > 0 && xh_mapped(a, (size_t)li) > 0) {
 		e->need = (size_t)a->mapped[li];
 		e->need_from = "advisory";
 	} else if (nm) {

@@ -37,6 +37,10 @@
  * upstream RELEASE tag (upstream-tags.h) contains it, or when its patch-id
  * is that of a patch of a verified stored advisory; otherwise it is only
  * claimed.
+ *
+ * Lines no branch file names (older Xen versions) are added on demand for
+ * a revision on one (xsa_history_add_old_line()): their tags are evidence
+ * like the others, their commits are read when asked for and not cached.
  */
 #ifndef XS_XSA_HISTORY_H
 #define XS_XSA_HISTORY_H
@@ -147,6 +151,7 @@ struct xh_line {
 	uint64_t *reach;
 	uint64_t *fork_reach;		/* what the fork reaches (NULL: no fork) */
 	uint32_t *fp_dist;		/* per commit: first-parent steps from the tip */
+	int old;			/* a line no branch file names (add_old_line) */
 	struct xh_rtag *tags;		/* its RELEASE tags by point */
 	size_t nr_tags;
 };
@@ -167,6 +172,7 @@ struct xh_advice {
 	int vuln_known, vuln_lo, vuln_hi;	/* VULNERABLE SYSTEMS */
 	int *mapped;		/* patches mapped per line (index as lines) */
 	char **mapped_pids;	/* per line: "pid pid ..." of the mapped patches */
+	size_t nr_mapped;	/* the lines there were when it was read */
 	char *title;
 	struct strvec cves;
 	int64_t public_time;	/* 0 unknown */
@@ -186,8 +192,10 @@ struct xsa_history {
 	size_t map_cap;
 	size_t words;		/* bitset words for nr commits */
 
-	struct xh_line *lines;	/* [0] is master, then the branches */
+	struct xh_line *lines;	/* [0] is master, the branches, then older lines */
 	size_t nr_lines;
+	const struct branch **old_lines;	/* older lines added, in order */
+	size_t nr_old_lines;
 
 	/* XSA -> commits fixing it (effective), sorted by XSA */
 	int *xsas;
@@ -231,6 +239,15 @@ int xsa_history_load(struct xsa_history *h, const struct xh_opts *o);
 void xsa_history_release(struct xsa_history *h);
 /* Add the history of a commit outside the lines (o as given to load). */
 int xsa_history_extend(struct xsa_history *h, const char *oid);
+/*
+ * Add an older line (a Xen version no branch file names: b from
+ * upstream_old_branch(), its tags verified or not) after the others: its
+ * head and RELEASE tags are read in, its verified tags count as evidence,
+ * and a commit on it is judged against its tip.  Returns its line index,
+ * or <0 on error.  Only the revision commands add one; the commands that
+ * list lines show the maintained ones.
+ */
+int xsa_history_add_old_line(struct xsa_history *h, const struct branch *b);
 /* Read the paths the commits change (once; cached with the history). */
 int xsa_history_files(struct xsa_history *h, const uint32_t *list, size_t n);
 
@@ -250,6 +267,11 @@ static inline int xh_has(const uint64_t *set, uint32_t i)
 	return (int)((set[i / 64] >> (i % 64)) & 1);
 }
 const struct xh_advice *xh_advice_of(const struct xsa_history *h, int xsa);
+/* How many of a's patches map to line li (0 for a line added later). */
+static inline int xh_mapped(const struct xh_advice *a, size_t li)
+{
+	return a && a->mapped && li < a->nr_mapped ? a->mapped[li] : 0;
+}
 /* Which line a commit belongs to: the branch whose own commits (after
  * its fork from master) hold it, 0 (master) when master holds it, or -1. */
 int xh_line_of(const struct xsa_history *h, uint32_t i);

@@ -66,8 +66,8 @@ static struct view *collect(const struct xsa_history *h, int x, size_t *nr)
 		if (w->bx.at_tip.state == XH_FIXED && !w->bx.inherited &&
 		    (l == 0 || w->bx.fixed_in >= 0))
 			w->fixed_commit = last_fix(h, l, &w->bx.at_tip);
-		if (w->bx.at_tip.state == XH_NONE_HERE && a && a->xen && l && a->mapped &&
-		    a->mapped[l] > 0 && !w->bx.not_affected)
+		if (w->bx.at_tip.state == XH_NONE_HERE && a && a->xen && l &&
+		    xh_mapped(a, l) > 0 && !w->bx.not_affected)
 			w->advisory_affected = 1;
 		w->entry = !w->bx.inherited && !w->bx.not_affected &&
 			   (w->bx.at_tip.state != XH_NONE_HERE || w->advisory_affected);

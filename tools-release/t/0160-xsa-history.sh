@@ -31,6 +31,8 @@ print(eval(sys.argv[4]))' "$@"
 
 test_expect_success 'set up the reference upstream with signed tags' '
 	setup_reference &&
+	# its RELEASE tags stand for upstream ones: the key is pinned for advisories too
+	trust_key "$MAINT" "$RM_KEY" advisory &&
 	git -C "$UPSTREAM" log --format=%H --grep="trailing" master >m932 &&
 	test $(wc -l <m932) = 1 &&
 	M932=$(cat m932) &&

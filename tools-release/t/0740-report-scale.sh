@@ -13,6 +13,8 @@ test_expect_success 'set up: advisories on the reference upstream, a release of 
 	setup_reference &&
 	XSA_KEY=$(xsa_make_key) &&
 	trust_key "$MAINT" "$XSA_KEY" advisory &&
+	# the RELEASE tags of the reference upstream stand for upstream ones (history rows)
+	trust_key "$MAINT" "$RM_KEY" advisory &&
 	make_xsa 950 "xen-unstable - Xen 4.17.x" "xen/memory: avoid overflow in increase_reservation" \
 		hypervisor/common/memory.c \
 		"s/if ( d->tot_pages + r->nr_extents > d->max_pages )/if ( r->nr_extents > d->max_pages - d->tot_pages )/" &&
