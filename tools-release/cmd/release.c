@@ -9,6 +9,7 @@
 #include "../domain/xsa-store.h"
 #include "../lib/date.h"
 #include "../lib/fs.h"
+#include "../lib/escape.h"
 #include "../lib/json.h"
 #include "../lib/parse-options.h"
 #include "../lib/quote.h"
@@ -215,15 +216,23 @@ static int release_one(struct release_env *e, struct xs_ctx *ctx, const struct b
 		       " and CHANGELOG.md where present");
 		printf("  checks    build, abi, boot on that commit%s\n",
 		       skip && skip->nr ? " (some skipped)" : "");
-		printf("  files     %s/%s/{%s.tar.gz,%s.tar.xz,*.sig,release.json,SHA256SUMS,"
-		       "SHA256SUMS.asc}\n", e->out_dir, p.version, base, base);
+		printf("  files     %s/%s/{%s.tar.gz,%s.tar.xz,*.sig,release.json,%sSHA256SUMS,"
+		       "SHA256SUMS.asc}\n", e->out_dir, p.version, base, base,
+		       p.nr_xsas ? "XSA-N.osv.json," : "");
 		printf("  tag       %s, signed by %s\n", p.tag, p.key);
 		printf("  commit    update Xen version to %d.%d.%d-pre\n", b->major, b->minor,
 		       p.point + 1);
-		for (i = 0; i < p.nr_xsas; i++)
-			printf("  xsa       XSA-%d%s%s%s %s\n", p.xsas[i].number,
-			       *p.xsas[i].cves ? " (" : "", p.xsas[i].cves,
-			       *p.xsas[i].cves ? ")" : "", p.xsas[i].title);
+		for (i = 0; i < p.nr_xsas; i++) {
+			const struct release_xsa *x = &p.xsas[i];
+			size_t k;
+
+			printf("  xsa       XSA-%d%s%s%s %s [%s", x->number, *x->cves ? " (" : "",
+			       x->cves, *x->cves ? ")" : "", text_safe(x->title),
+			       x->state ? x->state : "fixed");
+			for (k = 0; k < x->commits.nr; k++)
+				printf("%s%.12s", k ? ", " : ": ", x->commits.v[k]);
+			printf("]\n");
+		}
 		for (i = 0; i < p.commits.nr; i++)
 			printf("  change    %.12s %s\n", p.commits.v[i], strchr(p.commits.v[i], ' ') + 1);
 		printf("dry run: nothing was changed\n");

@@ -11,6 +11,7 @@
  * fixes are listed apart, as "claimed".
  */
 #include "xsa-hist.h"
+#include "../domain/xsa-history-since.h"
 #include "../lib/json.h"
 #include "../lib/parse-options.h"
 #include "../lib/usage.h"
@@ -20,76 +21,6 @@ static const char *const fixed_usage[] = {
 	"xenstable xsa fixed REV [--since REV2] [--json] [--keyring FILE]",
 	NULL
 };
-
-struct fixed_row {
-	int xsa;
-	struct xh_eval e;
-};
-
-struct fixed_set {
-	struct fixed_row *v;
-	size_t nr, alloc;
-};
-
-static void set_release(struct fixed_set *s)
-{
-	size_t i;
-
-	for (i = 0; i < s->nr; i++)
-		xh_eval_release(&s->v[i].e);
-	free(s->v);
-	memset(s, 0, sizeof(*s));
-}
-
-/* Evaluate every known XSA at commit c (its own line's tip as reference). */
-static void evaluate_all(const struct xsa_history *h, uint32_t c, struct fixed_set *out)
-{
-	uint64_t *reach = xh_reach(h, c);
-	int li = xh_line_of(h, c);
-	size_t i;
-
-	for (i = 0; i < h->nr_xsas; i++) {
-		struct fixed_row *r;
-
-		ALLOC_GROW(out->v, out->nr + 1, out->alloc);
-		r = &out->v[out->nr];
-		r->xsa = h->xsas[i];
-		xh_eval_init(&r->e);
-		xh_evaluate(h, h->xsas[i], reach, li, &r->e);
-		if (r->e.state == XH_NONE_HERE || r->e.state == XH_REVERTED) {
-			xh_eval_release(&r->e);
-			continue;
-		}
-		out->nr++;
-	}
-	free(reach);
-}
-
-static const struct fixed_row *find_row(const struct fixed_set *s, int x)
-{
-	size_t i;
-
-	for (i = 0; i < s->nr; i++)
-		if (s->v[i].xsa == x)
-			return &s->v[i];
-	return NULL;
-}
-
-/* With --since: is row new since the other history? */
-static int is_new(const struct fixed_row *r, const struct fixed_set *before,
-		  const uint64_t *before_reach)
-{
-	const struct fixed_row *b = find_row(before, r->xsa);
-	size_t k;
-
-	if (r->e.state == XH_FIXED || r->e.state == XH_CLAIMED)
-		return !b || (b->e.state != XH_FIXED && b->e.state != XH_CLAIMED);
-	/* partial: new when some of its commits came after REV2 */
-	for (k = 0; k < r->e.nr_commits; k++)
-		if (!xh_has(before_reach, r->e.commits[k]))
-			return 1;
-	return 0;
-}
 
 static void row_ids(struct json_writer *w, const struct xsa_history *h, const struct xh_eval *e)
 {
@@ -105,15 +36,14 @@ static void row_ids(struct json_writer *w, const struct xsa_history *h, const st
 	jw_arr_end(w);
 }
 
-static void print_rows(const struct xsa_history *h, const struct fixed_set *s, enum xh_state st,
-		       const struct fixed_set *before, const uint64_t *before_reach,
+static void print_rows(const struct xsa_history *h, const struct xh_fixed_set *s, enum xh_state st,
 		       struct json_writer *w, const char *title)
 {
 	char hex[GIT_MAX_HEXSZ + 1];
 	size_t i, k, n = 0;
 
 	for (i = 0; i < s->nr; i++)
-		n += s->v[i].e.state == st && (!before || is_new(&s->v[i], before, before_reach));
+		n += s->v[i].e.state == st;
 	if (w) {
 		jw_key(w, title);
 		jw_arr_begin(w);
@@ -121,9 +51,9 @@ static void print_rows(const struct xsa_history *h, const struct fixed_set *s, e
 		printf("%s (%zu):%s\n", title, n, n ? "" : " none");
 	}
 	for (i = 0; i < s->nr; i++) {
-		const struct fixed_row *r = &s->v[i];
+		const struct xh_fixed_row *r = &s->v[i];
 
-		if (r->e.state != st || (before && !is_new(r, before, before_reach)))
+		if (r->e.state != st)
 			continue;
 		if (w) {
 			jw_obj_begin(w);
@@ -159,10 +89,9 @@ int cmd_xsa_fixed(int argc, const char **argv, struct xs_ctx *ctx)
 		OPT_END_(),
 	};
 	struct xh_session s;
-	struct fixed_set now, before;
+	struct xh_fixed_set now;
 	char oid[GIT_MAX_HEXSZ + 1], oid2[GIT_MAX_HEXSZ + 1];
 	uint32_t c = XH_NONE, c2 = XH_NONE;
-	uint64_t *reach2 = NULL;
 
 	argc = parse_options(argc, argv, opts, fixed_usage);
 	if (argc < 0)
@@ -172,7 +101,6 @@ int cmd_xsa_fixed(int argc, const char **argv, struct xs_ctx *ctx)
 	if (json)
 		xs_json = 1;
 	memset(&now, 0, sizeof(now));
-	memset(&before, 0, sizeof(before));
 	rc = xh_session_open(ctx, &s, keyring);
 	if (!rc)
 		rc = xh_resolve_rev(&s, argv[0], &c, oid);
@@ -183,12 +111,10 @@ int cmd_xsa_fixed(int argc, const char **argv, struct xs_ctx *ctx)
 	/* extending the history for REV2 may have renumbered nothing, but
 	 * look REV up again in case it was read in first */
 	c = xh_find(&s.h, oid);
-	evaluate_all(&s.h, c, &now);
-	if (since) {
-		c2 = xh_find(&s.h, oid2);
-		evaluate_all(&s.h, c2, &before);
-		reach2 = xh_reach(&s.h, c2);
-	}
+	if (since)
+		xsa_history_fixed_since(&s.h, c, xh_find(&s.h, oid2), &now);
+	else
+		xsa_history_fixed_at(&s.h, c, &now);
 	if (json) {
 		struct json_writer w;
 		struct strbuf out = STRBUF_INIT;
@@ -204,9 +130,9 @@ int cmd_xsa_fixed(int argc, const char **argv, struct xs_ctx *ctx)
 			jw_kv_str(&w, "commit", oid2);
 			jw_obj_end(&w);
 		}
-		print_rows(&s.h, &now, XH_FIXED, since ? &before : NULL, reach2, &w, "fixed");
-		print_rows(&s.h, &now, XH_PARTIAL, since ? &before : NULL, reach2, &w, "partial");
-		print_rows(&s.h, &now, XH_CLAIMED, since ? &before : NULL, reach2, &w, "claimed");
+		print_rows(&s.h, &now, XH_FIXED, &w, "fixed");
+		print_rows(&s.h, &now, XH_PARTIAL, &w, "partial");
+		print_rows(&s.h, &now, XH_CLAIMED, &w, "claimed");
 		jw_obj_end(&w);
 		jw_finish(&w, &out);
 		fwrite(out.buf, 1, out.len, stdout);
@@ -221,15 +147,13 @@ int cmd_xsa_fixed(int argc, const char **argv, struct xs_ctx *ctx)
 		printf("\n");
 		if (since)
 			printf("new since %s (commit %s)\n", since, oid2);
-		print_rows(&s.h, &now, XH_FIXED, since ? &before : NULL, reach2, NULL, "fixed");
-		print_rows(&s.h, &now, XH_PARTIAL, since ? &before : NULL, reach2, NULL, "partial");
-		print_rows(&s.h, &now, XH_CLAIMED, since ? &before : NULL, reach2, NULL,
+		print_rows(&s.h, &now, XH_FIXED, NULL, "fixed");
+		print_rows(&s.h, &now, XH_PARTIAL, NULL, "partial");
+		print_rows(&s.h, &now, XH_CLAIMED, NULL,
 			   "claimed (complete, but not yet in a verified release)");
 	}
 out:
-	free(reach2);
-	set_release(&now);
-	set_release(&before);
+	xh_fixed_set_release(&now);
 	xh_session_close(&s);
 	return rc;
 }

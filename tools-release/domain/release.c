@@ -23,6 +23,7 @@
 #include "xsa-status.h"
 #include "xsa-store.h"
 #include "quote.h"
+#include "release-history.h"
 
 #include <ctype.h>
 
@@ -49,8 +50,12 @@ void release_plan_release(struct release_plan *p)
 	for (i = 0; i < p->nr_xsas; i++) {
 		free(p->xsas[i].cves);
 		free(p->xsas[i].title);
+		free(p->xsas[i].state);
+		free(p->xsas[i].osv);
+		strvec_clear(&p->xsas[i].commits);
 	}
 	free(p->xsas);
+	free(p->applied);
 	for (i = 0; i < p->nr_checks; i++)
 		check_result_release(&p->checks[i]);
 	free(p->checks);
@@ -216,6 +221,8 @@ static int collect_changes(const struct release_opts *o, struct release_plan *p,
 			continue;
 		p->xsas = xreallocarray(p->xsas, p->nr_xsas + 1, sizeof(*p->xsas));
 		x = &p->xsas[p->nr_xsas++];
+		memset(x, 0, sizeof(*x));
+		strvec_init(&x->commits);
 		x->number = nums[i];
 		rec = o->store ? xsa_store_find(o->store, nums[i]) : NULL;
 		if (rec && rec->nr) {
@@ -442,6 +449,7 @@ static void keep_fixed_xsas(const struct release_opts *o, struct release_plan *p
 		    "tree: it is not listed as fixed", o->branch->name, rx->number);
 		free(rx->cves);
 		free(rx->title);
+		strvec_clear(&rx->commits);
 	}
 	p->nr_xsas = kept;
 }
@@ -534,6 +542,11 @@ static void check_xsas(const struct release_opts *o, struct release_plan *p,
 				    m.xsa[i]->number, c->commit);
 		}
 	}
+	for (i = 0; i < m.nr_xsa && m.nr_br; i++)
+		if (xsa_matrix_cell(&m, i, 0)->state == XSA_APPLIED) {
+			p->applied = xrealloc(p->applied, (p->nr_applied + 1) * sizeof(int));
+			p->applied[p->nr_applied++] = m.xsa[i]->number;
+		}
 	keep_fixed_xsas(o, p, &m);
 	if (npending) {
 		char *fix = self_cmd_str("xsa", "apply", o->branch->name, NULL);
@@ -998,6 +1011,9 @@ int release_prepare(const struct release_opts *o, struct release_plan *p)
 	if (rc < 0)
 		goto out;
 	check_xsas(o, p, &embargo_trailers);
+	rc = release_history_xsas(o, p, p->applied, p->nr_applied);
+	if (rc)
+		goto out;
 	{
 		struct check_result *r = add_check(p, "changes");
 
@@ -1148,6 +1164,33 @@ static int set_version(struct index_ctx *ix, const struct release_plan *p, const
 	return rc;
 }
 
+/*
+ * An XSA as the CHANGELOG entry and the tag message list it:
+ * "XSA-950 (CVE-2026-95001): title (commit 0123456789ab)", with the state
+ * first in the parenthesis when the fix is only claimed or partial.
+ */
+static void xsa_line(const struct release_xsa *x, struct strbuf *out)
+{
+	size_t k;
+	int plain = !x->state || !strcmp(x->state, "fixed");
+
+	strbuf_addf(out, "XSA-%d", x->number);
+	if (*x->cves)
+		strbuf_addf(out, " (%s)", x->cves);
+	if (*x->title)
+		strbuf_addf(out, ": %s", x->title);
+	if (!x->commits.nr && plain)
+		return;
+	strbuf_addstr(out, " (");
+	if (!plain)
+		strbuf_addf(out, "%s%s", x->state, x->commits.nr ? ", " : "");
+	if (x->commits.nr)
+		strbuf_addstr(out, x->commits.nr == 1 ? "commit " : "commits ");
+	for (k = 0; k < x->commits.nr; k++)
+		strbuf_addf(out, "%s%.12s", k ? ", " : "", x->commits.v[k]);
+	strbuf_addch(out, ')');
+}
+
 static void changelog_entry_for(const struct release_plan *p, int64_t now,
 				struct changelog_entry *e)
 {
@@ -1162,9 +1205,11 @@ static void changelog_entry_for(const struct release_plan *p, int64_t now,
 	for (i = 0; i < p->nr_xsas; i++) {
 		const struct release_xsa *x = &p->xsas[i];
 
-		strvec_pushf(&e->security, "XSA-%d%s%s%s%s%s", x->number,
-			     *x->cves ? " (" : "", x->cves, *x->cves ? ")" : "",
-			     *x->title ? ": " : "", x->title);
+		struct strbuf line = STRBUF_INIT;
+
+		xsa_line(x, &line);
+		strvec_push(&e->security, line.buf);
+		strbuf_release(&line);
 	}
 	for (i = 0; i < p->commits.nr; i++) {
 		const char *subject = strchr(p->commits.v[i], ' ');
@@ -1569,8 +1614,8 @@ static void write_release_json(const struct release_opts *o, const struct releas
 	for (i = 0; i < l->nr; i++) {
 		const struct artifact *a = &l->v[i];
 
-		if (a->companion)
-			continue;
+		if (a->companion || !strcmp(a->format, "json"))
+			continue;	/* the OSV records are listed by XSA */
 		jw_obj_begin(&w);
 		jw_kv_str(&w, "name", a->name);
 		jw_kv_str(&w, "format", a->format);
@@ -1608,6 +1653,16 @@ static void write_release_json(const struct release_opts *o, const struct releas
 		jw_kv_int(&w, "xsa", x->number);
 		jw_kv_strvec(&w, "cves", &cves);
 		jw_kv_str(&w, "title", x->title);
+		jw_kv_str(&w, "state", x->state ? x->state : "fixed");
+		jw_kv_strvec(&w, "commits", &x->commits);
+		if (x->osv) {
+			char *name = xstrfmt(RELEASE_OSV_FMT, x->number);
+
+			jw_kv_str(&w, "osv", name);
+			free(name);
+		} else {
+			jw_kv_null(&w, "osv");
+		}
 		jw_obj_end(&w);
 		strvec_clear(&cves);
 	}
@@ -1810,6 +1865,27 @@ static int write_artifacts(const struct release_opts *o, struct release_plan *p)
 		rc = sign_file(o, p, partial, l.v[i].name);
 	if (rc)
 		goto out;
+	/* The OSV record of each XSA (release-history.h), in SHA256SUMS. */
+	for (i = 0; !rc && i < p->nr_xsas; i++) {
+		const struct release_xsa *x = &p->xsas[i];
+		char *name;
+
+		if (!x->osv)
+			continue;
+		name = xstrfmt(RELEASE_OSV_FMT, x->number);
+		path = path_join(partial, name);
+		rc = write_file_atomic(path, x->osv, strlen(x->osv), 0644);
+		if (!rc) {
+			struct artifact *a = artifact_add(&l, name);
+
+			sha256_hex(x->osv, strlen(x->osv), a->sha256);
+			a->format = "json";
+		}
+		free(path);
+		free(name);
+	}
+	if (rc)
+		goto out;
 	write_release_json(o, p, &l, tree.buf, files.gz.tar_sha256, &json);
 	path = path_join(partial, "release.json");
 	rc = write_file_atomic(path, json.buf, json.len, 0644);
@@ -1901,8 +1977,9 @@ static int make_tag(const struct release_opts *o, const struct release_plan *p,
 		for (i = 0; i < p->nr_xsas; i++) {
 			const struct release_xsa *x = &p->xsas[i];
 
-			strbuf_addf(&msg, "  XSA-%d%s%s%s%s%s\n", x->number, *x->cves ? " (" : "",
-				    x->cves, *x->cves ? ")" : "", *x->title ? ": " : "", x->title);
+			strbuf_addstr(&msg, "  ");
+			xsa_line(x, &msg);
+			strbuf_addch(&msg, '\n');
 		}
 	}
 	/* git-evtag's SHA-512 over the whole tree (domain/evtag.h). */

@@ -60,6 +60,9 @@ struct release_xsa {
 	int number;
 	char *cves;			/* "CVE-2026-1, CVE-2026-2" or "" */
 	char *title;			/* "" when the store does not know it */
+	char *state;			/* "fixed", "claimed", "partial" (release-history.h) */
+	struct strvec commits;		/* fixing commits the release brings, full ids */
+	char *osv;			/* its OSV record, or NULL */
 };
 
 struct release_plan {
@@ -74,6 +77,8 @@ struct release_plan {
 	struct strvec commits;		/* "<oid> <subject>", oldest first */
 	struct release_xsa *xsas;
 	size_t nr_xsas;
+	int *applied;			/* XSAs the XSA status has applied on the branch */
+	size_t nr_applied;
 	char key[GPG_FPR_LEN + 1];
 	/* Publishing (xenstable never pushes; it says how):
 	 * remote_push names a remote of the source repository to push to;

@@ -36,7 +36,7 @@ struct tally {
 	int json;
 	struct vcheck *v;
 	size_t nr, alloc;
-	struct strvec xsas;	/* "N\ttitle" */
+	struct strvec xsas;	/* "N\tstate\tcommits\tosv\ttitle" ("" unknown) */
 	char *xsa_note;		/* why XSAs are not listed, or NULL */
 	char fpr[GPG_FPR_LEN + 1];
 };
@@ -161,12 +161,28 @@ static void tally_json(const struct tally *t, const char *tag, const char *commi
 		jw_key(&w, "xsas");
 		jw_arr_begin(&w);
 		for (i = 0; i < t->xsas.nr; i++) {
-			const char *tab = strchr(t->xsas.v[i], '\t');
+			struct strvec f = STRVEC_INIT, c = STRVEC_INIT;
+			const char *q = t->xsas.v[i];
 
+			/* five fields, empty ones too */
+			while (f.nr < 5) {
+				size_t n = f.nr < 4 ? strcspn(q, "\t") : strlen(q);
+
+				strvec_pushf(&f, "%.*s", (int)n, q);
+				q += n;
+				if (*q)
+					q++;
+			}
+			strvec_split(&c, f.v[2], " ");
 			jw_obj_begin(&w);
-			jw_kv_int(&w, "xsa", atoll(t->xsas.v[i]));
-			jw_kv_str(&w, "title", tab && tab[1] ? tab + 1 : NULL);
+			jw_kv_int(&w, "xsa", atoll(f.v[0]));
+			jw_kv_str(&w, "title", *f.v[4] ? f.v[4] : NULL);
+			jw_kv_str(&w, "state", *f.v[1] ? f.v[1] : NULL);
+			jw_kv_strvec(&w, "commits", &c);
+			jw_kv_str(&w, "osv", *f.v[3] ? f.v[3] : NULL);
 			jw_obj_end(&w);
+			strvec_clear(&f);
+			strvec_clear(&c);
 		}
 		jw_arr_end(&w);
 	}
@@ -760,17 +776,59 @@ static void check_dist(const struct verify_opts *o, const char *dir, const struc
 	if (!have_json)
 		goto out;
 	xsas = json_get(v, "xsas");
+	/* An OSV record release.json names must be a line of the signed
+	 * SHA256SUMS (whose files were checked above). */
+	for (i = 0; i < json_array_len(xsas); i++) {
+		const char *osv = json_get_string(json_array_at(xsas, i), "osv");
+
+		if (osv && (!path_is_safe(osv) || strchr(osv, '/') || !ends_with(osv, ".json")))
+			result(ty, 0, "osv", "release.json names '%s' as an OSV record: not a plain "
+			       ".json file name", osv);
+		else if (osv && !tab_lookup(&lines, osv))
+			result(ty, 0, "osv", "%s (named by release.json) is not in SHA256SUMS", osv);
+	}
 	if (!ty->json)
 		printf("  XSAs in this release: %s\n", json_array_len(xsas) ? "" : "none");
 	for (i = 0; i < json_array_len(xsas); i++) {
-		yajl_val x = json_array_at(xsas, i);
+		yajl_val x = json_array_at(xsas, i), cs = json_get(x, "commits");
 		long long num = 0;
 		const char *title = json_get_string(x, "title");
+		const char *state = json_get_string(x, "state");
+		const char *osv = json_get_string(x, "osv");
+		struct strbuf ids = STRBUF_INIT, shortids = STRBUF_INIT;
+		size_t k;
 
 		json_get_int(x, "xsa", &num);
-		strvec_pushf(&ty->xsas, "%lld\t%s", num, title ? title : "");
-		if (!ty->json)
-			printf("    XSA-%lld%s%s\n", num, title && *title ? ": " : "", text_safe(title));
+		for (k = 0; k < json_array_len(cs); k++) {
+			yajl_val cv = json_array_at(cs, k);
+			const char *id = cv && YAJL_IS_STRING(cv) ? YAJL_GET_STRING(cv) : NULL;
+
+			if (!id || !*id || !is_hex_string(id, strlen(id)))
+				continue;
+			strbuf_addf(&ids, "%s%s", ids.len ? " " : "", id);
+			strbuf_addf(&shortids, "%s%.12s", shortids.len ? ", " : "", id);
+		}
+		if (state && (strchr(state, '\t') || !*state))
+			state = NULL;
+		if (osv && (strchr(osv, '\t') || !path_is_safe(osv) || strchr(osv, '/')))
+			osv = NULL;
+		strvec_pushf(&ty->xsas, "%lld\t%s\t%s\t%s\t%s", num, state ? state : "", ids.buf,
+			     osv ? osv : "", title ? title : "");
+		if (!ty->json) {
+			printf("    XSA-%lld%s%s", num, title && *title ? ": " : "", text_safe(title));
+			if (state)
+				printf(" [%s%s%s]", text_safe(state), shortids.len ? ": " : "",
+				       shortids.buf);
+			if (osv) {
+				char *op = path_join(dir, osv);
+
+				printf(" OSV %s%s", osv, path_exists(op) ? "" : " (not in the directory)");
+				free(op);
+			}
+			printf("\n");
+		}
+		strbuf_release(&ids);
+		strbuf_release(&shortids);
 	}
 out:
 	json_free(v);
@@ -836,7 +894,7 @@ static void list_xsas_from_history(const struct verify_opts *o, const struct bra
 	}
 	qsort(nums, nr, sizeof(nums[0]), cmp_int);
 	for (i = 0; i < nr; i++)
-		strvec_pushf(&ty->xsas, "%d\t", nums[i]);
+		strvec_pushf(&ty->xsas, "%d\t\t\t\t", nums[i]);
 	if (!ty->json) {
 		printf("  XSAs in this release (from the commits since %s):%s", prev,
 		       nr ? "" : " none");

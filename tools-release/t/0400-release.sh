@@ -56,7 +56,8 @@ test_expect_success 'the maintainer applies it by hand with git am' '
 test_expect_success '--dry-run prints the plan and changes nothing' '
 	git -C "$UPSTREAM" for-each-ref >refs-before &&
 	xs release 4.19 --date "$D" --dry-run >plan &&
-	test_grep "Plan for release 4.19.3 of stable-4.19: from RELEASE-4.19.2, 3 commit(s), 1 XSA(s)" plan &&
+	test_grep "Plan for release 4.19.3 of stable-4.19: from RELEASE-4.19.2, 3 commit(s), 2 XSA(s)" plan &&
+	test_grep "xsa       XSA-931  \[claimed: [0-9a-f]\{12\}\]" plan &&
 	test_grep "xsa       XSA-950 (CVE-2026-95001)" plan &&
 	test_grep "tag       RELEASE-4.19.3, signed by $RM_KEY" plan &&
 	test_grep "dry run: nothing was changed" plan &&
@@ -84,7 +85,8 @@ test_expect_success 'the version commit changes the Makefile line and the CHANGE
 	test_grep "^+export XEN_EXTRAVERSION ?= .3\$(XEN_VENDORVERSION)" mk.diff &&
 	git -C "$UPSTREAM" show RELEASE-4.19.3:CHANGELOG.md >cl &&
 	test_grep "^## \[4.19.3\](https://xenbits.xenproject.org/gitweb/?p=xen.git;a=shortlog;h=RELEASE-4.19.3) - 2026-11-21$" cl &&
-	test_grep "^ - XSA-950 (CVE-2026-95001): xen/memory: avoid overflow in increase_reservation$" cl &&
+	test_grep "^ - XSA-950 (CVE-2026-95001): xen/memory: avoid overflow in increase_reservation (commit [0-9a-f]\{12\})$" cl &&
+	test_grep "^ - XSA-931 (claimed, commit [0-9a-f]\{12\})$" cl &&
 	test_grep "^ - toolstack/xl: show memory in MiB in xl list$" cl &&
 	git -C "$UPSTREAM" show stable-4.19:hypervisor/Makefile >mk &&
 	test_grep "XEN_EXTRAVERSION ?= .4-pre" mk
@@ -115,7 +117,9 @@ test_expect_success 'the artifacts: tarballs, signatures, SHA256SUMS, release.js
 	r = json.load(open(sys.argv[1]))
 	assert r["version"] == "4.19.3" and r["tag"] == "RELEASE-4.19.3", r
 	assert r["signer"] == sys.argv[2]
-	assert [x["xsa"] for x in r["xsas"]] == [950]
+	assert [(x["xsa"], x["state"]) for x in r["xsas"]] == [(931, "claimed"), (950, "fixed")], r["xsas"]
+	assert all(len(c) == 40 for x in r["xsas"] for c in x["commits"]) and r["xsas"][1]["commits"]
+	assert [x["osv"] for x in r["xsas"]] == ["XSA-931.osv.json", "XSA-950.osv.json"]
 	assert {f["name"] for f in r["files"]} == {"xen-4.19.3.tar.gz", "xen-4.19.3.tar.xz"}
 	assert {c["check"]: c["status"] for c in r["checks"]}["boot"] == "passed"
 	assert r["tar_sha256"] == r["files"][0]["tar_sha256"]

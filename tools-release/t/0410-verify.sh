@@ -26,7 +26,9 @@ test_expect_success 'verify --json gives the checks, the fingerprint and the ver
 	names = [c["check"] for c in v["checks"]]
 	assert "signature" in names and "pinned" in names and "SHA256SUMS" in names, names
 	assert all(c["ok"] for c in v["checks"])
-	assert v["xsas"] == []
+	assert [(x["xsa"], x["state"], x["osv"]) for x in v["xsas"]] == \
+		[(931, "claimed", "XSA-931.osv.json")], v["xsas"]
+	assert len(v["xsas"][0]["commits"]) == 1 and len(v["xsas"][0]["commits"][0]) == 40
 	PY
 '
 

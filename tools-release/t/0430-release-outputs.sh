@@ -26,6 +26,7 @@ test_expect_success 'set up; the uninterrupted run in a twin repository' '
 	cp -a maint0 mref && cp -a upstream0 uref &&
 	"$XENSTABLE" -C mref --source uref release 4.19 --date "$D" $NOBOOT >ref-out 2>&1 &&
 	test_grep "^  ok   build      hypervisor built; toolstack built" ref-out &&
+	test_path_is_file mref/dist/4.19.3/XSA-931.osv.json &&
 	git -C uref rev-parse RELEASE-4.19.3 RELEASE-4.19.3^{commit} stable-4.19 >ref-refs
 '
 
