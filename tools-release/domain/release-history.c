@@ -188,18 +188,17 @@ int release_history_xsas(const struct release_opts *o, struct release_plan *p,
 	 * but no evidence for the claims it holds (h.evidence is not touched).
 	 */
 	li = history_line(&h, o->branch);
-	if (li > 0) {
-		struct xh_line *l = &h.lines[li];
-		struct xh_rtag *rt;
+	if (li > 0)
+		xsa_history_push_tag(&h, (size_t)li, p->tag, p->point, base);
+	/* What the XSA status found applied by content is fixed in the record
+	 * too, as in release.json. */
+	for (i = 0; i < nr_applied; i++) {
+		const struct xh_fixed_row *r = xh_fixed_find(&now, applied[i]);
 
-		l->tags = xrealloc(l->tags, (l->nr_tags + 1) * sizeof(*l->tags));
-		rt = &l->tags[l->nr_tags++];
-		memset(rt, 0, sizeof(*rt));
-		rt->name = p->tag;
-		rt->point = p->point;
-		rt->commit = base;
-		rt->verified = 1;
-		rt->reach = xh_reach(&h, base);
+		if (!r)
+			r = xh_fixed_find(&at_base, applied[i]);
+		for (k = 0; r && k < r->e.nr_commits; k++)
+			xsa_history_mark_evidence(&h, r->e.commits[k]);
 	}
 	for (i = 0; i < nr; i++) {
 		struct strbuf osv = STRBUF_INIT;
@@ -207,12 +206,8 @@ int release_history_xsas(const struct release_opts *o, struct release_plan *p,
 		xsa_vulns_osv(&h, list[i].number, &osv);
 		list[i].osv = strbuf_detach(&osv, NULL);
 	}
-	if (li > 0) {
-		struct xh_line *l = &h.lines[li];
-
-		free(l->tags[l->nr_tags - 1].reach);
-		l->nr_tags--;
-	}
+	if (li > 0)
+		xsa_history_pop_tag(&h, (size_t)li);
 	for (i = 0; i < p->nr_xsas; i++)
 		free_entry(&p->xsas[i]);
 	free(p->xsas);

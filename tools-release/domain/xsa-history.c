@@ -1961,6 +1961,38 @@ int xsa_history_add_old_line(struct xsa_history *h, const struct branch *b)
 	return (int)(h->nr_lines - 1);
 }
 
+void xsa_history_mark_evidence(struct xsa_history *h, uint32_t c)
+{
+	if (c < h->nr && h->evidence)
+		h->evidence[c / 64] |= (uint64_t)1 << (c % 64);
+}
+
+void xsa_history_push_tag(struct xsa_history *h, size_t li, const char *name, int point,
+			  uint32_t c)
+{
+	struct xh_line *l = &h->lines[li];
+	struct xh_rtag *rt;
+
+	l->tags = xrealloc(l->tags, (l->nr_tags + 1) * sizeof(*l->tags));
+	rt = &l->tags[l->nr_tags++];
+	memset(rt, 0, sizeof(*rt));
+	rt->name = name;
+	rt->point = point;
+	rt->commit = c;
+	rt->verified = 1;
+	rt->reach = xh_reach(h, c);
+}
+
+void xsa_history_pop_tag(struct xsa_history *h, size_t li)
+{
+	struct xh_line *l = &h->lines[li];
+
+	if (!l->nr_tags)
+		return;
+	free(l->tags[l->nr_tags - 1].reach);
+	l->nr_tags--;
+}
+
 int xsa_history_files(struct xsa_history *h, const uint32_t *list, size_t n)
 {
 	struct strbuf in = STRBUF_INIT, out = STRBUF_INIT;

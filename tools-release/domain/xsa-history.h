@@ -248,6 +248,20 @@ int xsa_history_extend(struct xsa_history *h, const char *oid);
  * list lines show the maintained ones.
  */
 int xsa_history_add_old_line(struct xsa_history *h, const struct branch *b);
+/*
+ * Count commit c as evidence from now on: its caller checked the content
+ * (the XSA status found a verified advisory patch in the tree for it).
+ */
+void xsa_history_mark_evidence(struct xsa_history *h, uint32_t c);
+/*
+ * A RELEASE tag not in the repository yet (the release being cut) on line
+ * li at commit c: verified (it will be signed with the artifacts by a key
+ * pinned for the branch's releases) but adding no evidence.  Taken back by
+ * xsa_history_pop_tag() before anything else changes the history.
+ */
+void xsa_history_push_tag(struct xsa_history *h, size_t li, const char *name, int point,
+			  uint32_t c);
+void xsa_history_pop_tag(struct xsa_history *h, size_t li);
 /* Read the paths the commits change (once; cached with the history). */
 int xsa_history_files(struct xsa_history *h, const uint32_t *list, size_t n);
 
