@@ -102,9 +102,15 @@ int cmd_xsa_vulns(int argc, const char **argv, struct xs_ctx *ctx)
 		want = xrealloc(want, (nr_want + 1) * sizeof(*want));
 		want[nr_want++] = n;
 	}
-	if (dir && !is_dir(dir)) {
+	if (dir && path_exists(dir) && !is_dir(dir)) {
 		free(want);
 		return error_usage("%s is not a directory", dir);
+	}
+	/* -o DIR is made when missing (its parents too) */
+	if (dir && !path_exists(dir) && mkdir_p(dir, 0755)) {
+		free(want);
+		error_errno("cannot create %s", dir);
+		return -XS_ENV;
 	}
 	rc = xh_session_open(ctx, &s, keyring);
 	if (rc)

@@ -298,6 +298,23 @@ run -t 8 sh -c "cd '$OUT/maint/dist/4.19.3' && TMPDIR='$OUT' XEN='$OUT/distro-xe
 xs xsa export 4.19 "$OUT/quilt-4.19" --since RELEASE-4.19.2
 run cat "$OUT/quilt-4.19/series"
 
+heading "What the history already knows" \
+	"Every XSA's fixing commits on master and on each branch, read from the upstream" \
+	"history: 'This is XSA-N.' statements, backports naming their master commit," \
+	"patch-ids.  A fix counts only under a RELEASE tag signed by a key pinned for" \
+	"advisories and releases (upstream's own), or by content.  Rita's key, which" \
+	"signed the reference upstream's tags, is pinned for releases only: her tags" \
+	"vouch for nothing, and the fixes are claimed.  With her key standing in for" \
+	"the Xen project's (--keyring), the same history is evidence; then a distro's" \
+	"questions, and the records scanners read (OSV, CVE JSON 5, dyad)."
+xs xsa history 4.19
+xs xsa fixed RELEASE-4.19.3 --since RELEASE-4.19.2
+xs xsa fixed RELEASE-4.19.3 --since RELEASE-4.19.2 --keyring "$OUT/keys/RM.asc"
+xs -n 12 xsa open stable-4.18 --keyring "$OUT/keys/RM.asc"
+xs xsa vulns --format osv -o "$OUT/osv" --keyring "$OUT/keys/RM.asc"
+xs xsa vulns --format dyad --keyring "$OUT/keys/RM.asc" 930 931
+run ls "$OUT/maint/dist/4.19.3"
+
 heading "The status page" \
 	"A static page with the support timeline, the XSA matrix, the releases and" \
 	"the bundles."
@@ -315,6 +332,7 @@ cat <<EOT
    demo-out/maint/backports/4.16/ Alice's encrypted bundle (Bob keeps his copy in demo-out/bob/)
    demo-out/upstream/             the reference upstream, with the new RELEASE tags
    demo-out/quilt-4.19/           the 4.19 XSA fixes as a quilt series for packagers
+   demo-out/osv/                  an OSV record per XSA the history knows (XSA-N.json)
    demo-out/log.txt               every command ($ ...) beside its full output and exit code
    Commands are shown as run in demo-out/: paste them there (cd demo-out).
    Try: make release BRANCH=4.19 (the same command on .xenstable/, with a demo key)

@@ -35,8 +35,10 @@ test_expect_success 'set up the reference upstream' '
 	test -n "$F930" && echo "$F930" >f930
 '
 
-test_expect_success 'osv: one file per XSA, valid OSV 1.6' '
-	mkdir osv &&
+test_expect_success 'osv: one file per XSA, valid OSV 1.6 (-o DIR is made when missing)' '
+	: >not-a-dir &&
+	test_expect_code 2 xs -C "$MAINT" xsa vulns --format osv -o not-a-dir 2>err &&
+	test_grep "not-a-dir is not a directory" err &&
 	xs -C "$MAINT" xsa vulns --format osv -o osv 2>err &&
 	test_grep "4 records, 4 written to osv" err &&
 	ls osv >list &&

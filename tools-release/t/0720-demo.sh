@@ -14,7 +14,8 @@ test_expect_success QEMU 'the demo runs to the end in a clean demo-out/' '
 test_expect_success QEMU 'it told every step, with its headings' '
 	for h in "The cast" "The reference upstream" "XSA intake" "The XSA x branch matrix" \
 		 "The wrong variant" "Applying every public XSA" "A predisclosure backport bundle for 4.16" \
-		 "Bob receives it" "Monthly releases" "A distro verifies a release" "The status page"; do
+		 "Bob receives it" "Monthly releases" "A distro verifies a release" \
+		 "What the history already knows" "The status page"; do
 		grep -q "^== [0-9]*\. $h" demo.log || { echo "missing step: $h"; return 1; }
 	done
 '
@@ -26,6 +27,8 @@ test_expect_success QEMU 'what it made is there and checks out' '
 	test_path_is_file demo-out/report/index.html &&
 	ls demo-out/maint/backports/4.16/*.tar.gz.gpg &&
 	test_path_is_file demo-out/quilt-4.19/series &&
+	test_path_is_file demo-out/osv/XSA-930.json &&
+	ls demo-out/maint/dist/4.19.3/XSA-*.osv.json &&
 	git -C demo-out/bob/upstream log --format=%B -1 stable-4.16 >msg &&
 	test_grep "XSA-905" msg &&
 	test_grep "The tampered advisory\|sha256 mismatch" demo-out/log.txt
