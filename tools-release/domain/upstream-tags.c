@@ -329,6 +329,7 @@ static void load_cache(struct upstream_tags *t, const struct git_repo *r, struct
 {
 	char *dir = path_join(r->common_dir, "xenstable");
 
+	free(t->cache_path);	/* read again for an older line's tags */
 	t->cache_path = path_join(dir, TAGS_CACHE);
 	free(dir);
 	if (read_file_if_exists(sb, t->cache_path, 16 << 20) ||
