@@ -1,14 +1,14 @@
 /*
  * xsa-status.c: compute the XSA x branch matrix (see xsa-status.h).
+ * The signed upstream history is read in xsa-status-upstream.c, the rows
+ * from the source history alone are made in xsa-status-history.c.
  */
 #include "compat.h"
 #include "xsa-status.h"
+#include "xsa-status-internal.h"
 #include "apply.h"
 #include "bundle-store.h"
-#include "maintainers.h"
 #include "xsa-commits.h"
-#include "xsa-history.h"
-#include "upstream-tags.h"
 #include "xsa-vuln.h"
 #include "xsa-store.h"
 #include "xsa.h"
@@ -354,237 +354,6 @@ static size_t find_xsa(const struct lookup *l, int xsa, size_t *first)
 	return end;
 }
 
-/* --- signed upstream history ----------------------------------------------- */
-
-/*
- * A RELEASE tag of a maintained branch whose signature verifies with a key
- * MAINTAINERS pins both for advisories (the security team speaks for the
- * Xen project) and for releases of that branch.  Its history is upstream's:
- * the "This is XSA-N" lines there are the Xen project's own statements.
- * A local release manager's key (pinned for releases only) does not make
- * claims true by signing what it released.
- */
-struct trusted_tag {
-	char name[128];
-	char oid[GIT_MAX_HEXSZ + 1];	/* the tag object */
-	char commit[GIT_MAX_HEXSZ + 1];
-	char fpr[GPG_FPR_LEN + 1];
-};
-
-struct upstream {
-	int loaded;
-	struct trusted_tag *v;
-	size_t nr, alloc;
-	char set[65];		/* sha256 of the trusted tag objects: keys cached answers */
-	char *why;		/* when there is none: why */
-};
-
-struct eval {
-	const struct xsa_status_opts *o;
-	struct xsa_commits *c;
-	const struct xsa_patch_ids *p;
-	const struct lookup *l;
-	struct upstream up;
-};
-
-/* "-----BEGIN PGP SIGNATURE-----" line of a tag object, or len. */
-static size_t tag_signature_at(const char *buf, size_t len)
-{
-	static const char begin[] = "-----BEGIN PGP SIGNATURE-----";
-	size_t pos = 0, start, n;
-	const char *line;
-
-	while (start = pos, next_line(buf, len, &pos, &line, &n))
-		if (n >= sizeof(begin) - 1 && !memcmp(line, begin, sizeof(begin) - 1))
-			return start;
-	return len;
-}
-
-/*
- * The primary fingerprint of the good signature on tag object oid named
- * name, "" if none; remembered by object id (a tag object never changes).
- */
-static int tag_signer(struct eval *ev, struct gpg_ctx *g, int *gpg_ok, const char *oid,
-		      const char *name, char fpr[GPG_FPR_LEN + 1])
-{
-	struct strbuf key = STRBUF_INIT, body = STRBUF_INIT, want = STRBUF_INIT;
-	const char *hit;
-	int rc = 0;
-
-	fpr[0] = '\0';
-	strbuf_addf(&key, "sig %s", oid);
-	hit = xsa_commits_get(ev->c, key.buf);
-	if (hit) {
-		if (strcmp(hit, "-"))
-			snprintf(fpr, GPG_FPR_LEN + 1, "%s", hit);
-		goto out;
-	}
-	if (!*gpg_ok)
-		goto out;
-	rc = git_cmd(ev->o->src, &body, "cat-file", "tag", oid, NULL);
-	if (!rc) {
-		size_t sig = tag_signature_at(body.buf, body.len);
-		struct gpg_sig s;
-
-		/* The signed object names itself: a signed tag copied elsewhere is not it. */
-		strbuf_addf(&want, "\ntag %s\n", name);
-		gpg_sig_init(&s);
-		if (sig < body.len && memmem(body.buf, sig, want.buf, want.len)) {
-			rc = gpg_verify_detached(g, body.buf, sig, body.buf + sig, body.len - sig, &s);
-			if (rc < 0) {
-				/* gpg cannot run: no signed evidence this time, nothing cached. */
-				*gpg_ok = 0;
-				rc = 0;
-				gpg_sig_release(&s);
-				goto out;
-			}
-		}
-		if (s.verdict == GPG_GOOD && s.primary_fpr[0])
-			snprintf(fpr, GPG_FPR_LEN + 1, "%s", s.primary_fpr);
-		/* A missing key may be imported later: only answers from gpg are kept. */
-		if (s.verdict == GPG_GOOD || s.verdict == GPG_BAD || s.verdict == GPG_NO_SIGNATURE ||
-		    sig == body.len)
-			xsa_commits_set(ev->c, key.buf, fpr[0] ? fpr : "-");
-		gpg_sig_release(&s);
-	}
-out:
-	strbuf_release(&key);
-	strbuf_release(&body);
-	strbuf_release(&want);
-	return rc;
-}
-
-static int load_upstream(struct eval *ev)
-{
-	const struct xsa_status_opts *o = ev->o;
-	struct upstream *up = &ev->up;
-	struct maintainers m;
-	struct strvec advisory = STRVEC_INIT;
-	struct strbuf out = STRBUF_INIT;
-	struct gpg_ctx g;
-	size_t pos = 0, n, i;
-	const char *line;
-	int rc, gpg_ok = 1;
-
-	up->loaded = 1;
-	memset(&m, 0, sizeof(m));
-	rc = maintainers_load_repo(&m, o->store->root);
-	if (rc)
-		return rc;
-	maintainers_trusted(&m, ROLE_ADVISORY, NULL, &advisory);
-	if (!advisory.nr) {
-		up->why = xstrdup("MAINTAINERS pins no key for advisories, so no signed "
-				  "upstream release vouches for it");
-		goto out;
-	}
-	gpg_init(&g, NULL);
-	rc = git_cmd(o->src, &out, "for-each-ref",
-		     "--format=%(objectname) %(objecttype) %(*objectname) %(*objecttype) %(refname)",
-		     "refs/tags/", NULL);
-	while (!rc && next_line(out.buf, out.len, &pos, &line, &n)) {
-		char *l = xmemdupz(line, n), *f[5], *save = l;
-		const char *name;
-		const struct branch *b = NULL;
-		char fpr[GPG_FPR_LEN + 1];
-		int k, point;
-
-		for (k = 0; k < 5; k++) {
-			f[k] = save;
-			save = k < 4 ? strchr(save, ' ') : NULL;
-			if (k < 4 && !save)
-				break;
-			if (save)
-				*save++ = '\0';
-		}
-		if (k < 5 || strcmp(f[1], "tag") || strcmp(f[3], "commit") ||
-		    !skip_prefix(f[4], "refs/tags/", &name) || strlen(name) >= sizeof(up->v[0].name)) {
-			free(l);
-			continue;
-		}
-		for (i = 0; i < o->branches->nr && !b; i++)
-			if (branch_tag_point(&o->branches->v[i], name, &point))
-				b = &o->branches->v[i];
-		if (b)
-			rc = tag_signer(ev, &g, &gpg_ok, f[0], name, fpr);
-		if (!rc && b && fpr[0] && strvec_contains(&advisory, fpr) &&
-		    maintainers_find(&m, fpr, ROLE_RELEASE, b->name)) {
-			struct trusted_tag *t;
-
-			ALLOC_GROW(up->v, up->nr + 1, up->alloc);
-			t = &up->v[up->nr++];
-			snprintf(t->name, sizeof(t->name), "%s", name);
-			snprintf(t->oid, sizeof(t->oid), "%s", f[0]);
-			snprintf(t->commit, sizeof(t->commit), "%s", f[2]);
-			snprintf(t->fpr, sizeof(t->fpr), "%s", fpr);
-		}
-		free(l);
-	}
-	gpg_release(&g);
-	{
-		struct strbuf all = STRBUF_INIT;
-
-		for (i = 0; i < up->nr; i++)
-			strbuf_addf(&all, "%s\n", up->v[i].oid);
-		sha256_hex(all.buf, all.len, up->set);
-		strbuf_release(&all);
-	}
-	if (!rc && !up->nr)
-		up->why = xstrdup(gpg_ok ? "no RELEASE tag here is signed by a key MAINTAINERS pins "
-				  "for advisories and releases" :
-				  "gpg could not check the RELEASE tags' signatures");
-out:
-	strvec_clear(&advisory);
-	strbuf_release(&out);
-	maintainers_release(&m);
-	return rc;
-}
-
-static void upstream_release(struct upstream *up)
-{
-	free(up->v);
-	free(up->why);
-	memset(up, 0, sizeof(*up));
-}
-
-/* The trusted tag whose history holds commit, or NULL. */
-static int signed_upstream(struct eval *ev, const char *commit, const struct trusted_tag **tag)
-{
-	struct strbuf key = STRBUF_INIT, out = STRBUF_INIT;
-	const char *hit;
-	size_t i;
-	int rc = 0;
-
-	*tag = NULL;
-	if (!ev->up.loaded && (rc = load_upstream(ev)))
-		return rc;
-	if (!ev->up.nr)
-		return 0;
-	/* One walk for all tags; the answer holds while the trusted tags do. */
-	strbuf_addf(&key, "up %s %s", commit, ev->up.set);
-	hit = xsa_commits_get(ev->c, key.buf);
-	if (!hit) {
-		size_t pos = 0, n;
-		const char *line;
-		char contains[GIT_MAX_HEXSZ + 1] = "-";
-
-		rc = git_cmd(ev->o->src, &out, "for-each-ref", "--format=%(objectname)",
-			     "--contains", commit, "refs/tags/", NULL);
-		while (!rc && contains[0] == '-' && next_line(out.buf, out.len, &pos, &line, &n))
-			for (i = 0; i < ev->up.nr; i++)
-				if (strlen(ev->up.v[i].oid) == n && !memcmp(ev->up.v[i].oid, line, n))
-					snprintf(contains, sizeof(contains), "%s", ev->up.v[i].oid);
-		if (!rc)
-			xsa_commits_set(ev->c, key.buf, contains);
-		hit = xsa_commits_get(ev->c, key.buf);
-	}
-	for (i = 0; !rc && hit && i < ev->up.nr && !*tag; i++)
-		if (!strcmp(ev->up.v[i].oid, hit))
-			*tag = &ev->up.v[i];
-	strbuf_release(&key);
-	strbuf_release(&out);
-	return rc;
-}
-
 /* --- content ---------------------------------------------------------------- */
 
 /*
@@ -639,8 +408,7 @@ static long patch_in_branch(const struct eval *ev, const char *sha256, uint64_t 
 	return last;
 }
 
-static void set_detail(struct xsa_cell *cell, const char *fmt, ...) XS_PRINTF(2, 3);
-static void set_detail(struct xsa_cell *cell, const char *fmt, ...)
+void xsa_detail(struct xsa_cell *cell, const char *fmt, ...)
 {
 	struct strbuf sb = STRBUF_INIT;
 	va_list ap;
@@ -725,7 +493,7 @@ static void claim_detail(struct eval *ev, struct xsa_cell *cell, const struct xs
 			    cell->total, cell->total - cell->found == 1 ? "is" : "are");
 	else
 		strbuf_addstr(&why, "the advisory maps no patch here to compare it with");
-	set_detail(cell, "commit %.12s says it is XSA-%d, which is only a claim: %s, and %s",
+	xsa_detail(cell, "commit %.12s says it is XSA-%d, which is only a claim: %s, and %s",
 		   cm->oid, xsa, why.buf,
 		   ev->up.why ? ev->up.why : "no signed upstream RELEASE tag holds it");
 	strbuf_release(&why);
@@ -916,7 +684,7 @@ static int eval_cell(struct eval *ev, const struct xsa_record *r, const struct w
 		if (hit >= 0) {
 			cell->state = XSA_APPLIED;
 			snprintf(cell->commit, sizeof(cell->commit), "%s", ev->c->v[hit].oid);
-			set_detail(cell, "has the advisory's %s by patch-id%s", what.buf,
+			xsa_detail(cell, "has the advisory's %s by patch-id%s", what.buf,
 				   cell->expected ? ", not the variant it maps here" : "");
 			strbuf_release(&what);
 			goto out;
@@ -928,13 +696,13 @@ static int eval_cell(struct eval *ev, const struct xsa_record *r, const struct w
 		if (commit >= 0)
 			snprintf(cell->commit, sizeof(cell->commit), "%s", ev->c->v[commit].oid);
 		if (cell->by_content)
-			set_detail(cell, "%s%zu of %zu patch%s found by content: %s at the tip "
+			xsa_detail(cell, "%s%zu of %zu patch%s found by content: %s at the tip "
 				   "(reverse-applies cleanly)", cell->inherited ? "inherited from "
 				   "master (xen-unstable); " : "", cell->by_content, cell->total,
 				   cell->total == 1 ? "" : "es",
 				   cell->by_content == 1 ? "its post-image is" : "their post-images are");
 		else if (cell->inherited)
-			set_detail(cell, "inherited from master (xen-unstable)");
+			xsa_detail(cell, "inherited from master (xen-unstable)");
 		goto out;
 	}
 	if (stale_commit >= 0) {
@@ -953,7 +721,7 @@ static int eval_cell(struct eval *ev, const struct xsa_record *r, const struct w
 
 			if (!(cm->mask & bit))
 				continue;
-			rc = signed_upstream(ev, cm->oid, &tag);
+			rc = xsa_status_signed_upstream(ev, cm->oid, &tag);
 			if (rc)
 				goto out;
 			if (tag) {
@@ -971,7 +739,7 @@ static int eval_cell(struct eval *ev, const struct xsa_record *r, const struct w
 			cell->state = XSA_APPLIED;
 			cell->upstream = 1;
 			snprintf(cell->commit, sizeof(cell->commit), "%s", ev->c->v[first].oid);
-			set_detail(cell, "upstream says so: commit %.12s (\"This is XSA-%d\") is in "
+			xsa_detail(cell, "upstream says so: commit %.12s (\"This is XSA-%d\") is in "
 				   "%s, signed by %s", ev->c->v[first].oid, r->number,
 				   first_tag->name, f.buf);
 			strbuf_release(&f);
@@ -1000,14 +768,14 @@ static int eval_cell(struct eval *ev, const struct xsa_record *r, const struct w
 			cell->marked = 1;
 			cell->state = XSA_APPLIED;
 			snprintf(cell->commit, sizeof(cell->commit), "%s", mk->commit);
-			set_detail(cell, "marked: %s", mk->reason);
+			xsa_detail(cell, "marked: %s", mk->reason);
 			goto out;
 		}
 		{
 			cell->marked = 1;
 			cell->state = strcmp(r->marks[i].state, "not-affected") ?
 				XSA_NEEDS_BACKPORT : XSA_NOT_AFFECTED;
-			set_detail(cell, "marked: %s", r->marks[i].reason);
+			xsa_detail(cell, "marked: %s", r->marks[i].reason);
 			goto out;
 		}
 	}
@@ -1016,7 +784,7 @@ static int eval_cell(struct eval *ev, const struct xsa_record *r, const struct w
 
 		if (xsa_backport_lookup(s->root, r->number, b, &what) > 0) {
 			cell->state = XSA_BACKPORT_AVAILABLE;
-			set_detail(cell, "%s", what.buf);
+			xsa_detail(cell, "%s", what.buf);
 			strbuf_release(&what);
 			goto out;
 		}
@@ -1025,7 +793,7 @@ static int eval_cell(struct eval *ev, const struct xsa_record *r, const struct w
 	if (cell->expected) {
 		if (cell->inherited && u_old) {
 			cell->state = XSA_NOT_AFFECTED;
-			set_detail(cell, "fixed in xen-unstable before %d.%d branched", b->major,
+			xsa_detail(cell, "fixed in xen-unstable before %d.%d branched", b->major,
 				   oldest_minor);
 		} else if (xsa_embargoed_at(s, r, ev->o->date)) {
 			char d[32];
@@ -1033,10 +801,10 @@ static int eval_cell(struct eval *ev, const struct xsa_record *r, const struct w
 			cell->state = XSA_EMBARGOED;
 			date_format_short(xsa_public_time(s, r), d);
 			if (claim >= 0)
-				set_detail(cell, "public on %s UTC; commit %.12s claims it already",
+				xsa_detail(cell, "public on %s UTC; commit %.12s claims it already",
 					   d, ev->c->v[claim].oid);
 			else
-				set_detail(cell, "public on %s UTC", d);
+				xsa_detail(cell, "public on %s UTC", d);
 		} else if (claim >= 0 && !cell->stale) {
 			cell->state = XSA_CLAIMED;
 			snprintf(cell->commit, sizeof(cell->commit), "%s", ev->c->v[claim].oid);
@@ -1044,17 +812,17 @@ static int eval_cell(struct eval *ev, const struct xsa_record *r, const struct w
 		} else {
 			cell->state = XSA_PENDING;
 			if (cell->stale)
-				set_detail(cell, "has %s from version %d (commit %.12s), changed in "
+				xsa_detail(cell, "has %s from version %d (commit %.12s), changed in "
 					   "version %d", note.buf, cell->stale_version,
 					   cell->commit, v->version);
 			else if (cell->found)
-				set_detail(cell, "%zu of %zu patches found", cell->found, cell->total);
+				xsa_detail(cell, "%zu of %zu patches found", cell->found, cell->total);
 		}
 		goto out;
 	}
 	if (!xen_files) {
 		cell->state = XSA_NOT_AFFECTED;
-		set_detail(cell, "no Xen patch in the advisory");
+		xsa_detail(cell, "no Xen patch in the advisory");
 		goto out;
 	}
 	{
@@ -1065,14 +833,14 @@ static int eval_cell(struct eval *ev, const struct xsa_record *r, const struct w
 
 		if (va == XSA_VULN_NO) {
 			cell->state = XSA_NOT_AFFECTED;
-			set_detail(cell, "the advisory (line %d): \"%s\"", why->line, why->text);
+			xsa_detail(cell, "the advisory (line %d): \"%s\"", why->line, why->text);
 			goto out;
 		}
 		/* Said to be vulnerable, supported, and no patch for it: not "not affected". */
 		if (va == XSA_VULN_YES && !unmapped &&
 		    b->security_until >= (long)(xsa_advisory_date(s, r) / 86400)) {
 			cell->state = XSA_UNMAPPED;
-			set_detail(cell, "the advisory says it is vulnerable (line %d: \"%s\") but maps "
+			xsa_detail(cell, "the advisory says it is vulnerable (line %d: \"%s\") but maps "
 				   "no patch to %s: say what holds with xenstable xsa mark %d %s",
 				   why->line, why->text, b->name, r->number, b->name);
 			goto out;
@@ -1080,7 +848,7 @@ static int eval_cell(struct eval *ev, const struct xsa_record *r, const struct w
 	}
 	if (unmapped) {
 		cell->state = XSA_UNMAPPED;
-		set_detail(cell, "%s, and no patch maps to %s: say what holds with xenstable xsa "
+		xsa_detail(cell, "%s, and no patch maps to %s: say what holds with xenstable xsa "
 			   "mark %d %s", unmapped_what.buf, b->name, r->number, b->name);
 		goto out;
 	}
@@ -1094,7 +862,7 @@ static int eval_cell(struct eval *ev, const struct xsa_record *r, const struct w
 			claim_detail(ev, cell, &ev->c->v[claim], r->number);
 		} else {
 			cell->state = XSA_NEEDS_BACKPORT;
-			set_detail(cell, "out of security support since %s", d);
+			xsa_detail(cell, "out of security support since %s", d);
 		}
 		goto out;
 	}
@@ -1103,236 +871,6 @@ out:
 	strbuf_release(&note);
 	strbuf_release(&unmapped_what);
 	strvec_clear(&shas);
-	return rc;
-}
-
-/* --- rows from the source history ----------------------------------------- */
-
-static int store_has(const struct xsa_store *s, int x)
-{
-	size_t lo = 0, hi = s->nr;
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-
-		if (s->x[mid].number == x)
-			return 1;
-		if (s->x[mid].number < x)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return 0;
-}
-
-/* The history's verdict for XSA x on line li as a cell (xsa-status.h). */
-static void history_cell(const struct xsa_history *h, int x, size_t li, const char *lines_fixed,
-			 const char *no_tags, struct xsa_cell *cell, int *inherited,
-			 int64_t *first)
-{
-	const struct xh_line *l = &h->lines[li];
-	struct xh_branch_xsa bx;
-	const struct xh_eval *e = &bx.at_tip;
-	char hex[GIT_MAX_HEXSZ + 1] = "";
-
-	strvec_init(&cell->patches);
-	strvec_init(&cell->names);
-	strvec_init(&cell->found_in);
-	xh_branch_evaluate(h, x, li, &bx);
-	*inherited = bx.inherited && (e->state == XH_FIXED || e->state == XH_CLAIMED);
-	if (e->nr_commits) {
-		const struct xh_fact *f = xh_fact_of(h, e->commits[0]);
-
-		xh_oid_hex(h, e->commits[e->nr_commits - 1], hex);
-		if (f && f->time && (!*first || f->time < *first))
-			*first = f->time;
-	}
-	switch (e->state) {
-	case XH_FIXED:
-		cell->state = XSA_APPLIED;
-		cell->upstream = 1;
-		cell->inherited = bx.inherited;
-		snprintf(cell->commit, sizeof(cell->commit), "%s", hex);
-		set_detail(cell, "%sno advisory stored; the source history has %zu fix%s "
-			   "(last %.12s), all under verified RELEASE tags%s%s",
-			   bx.inherited ? "inherited from master (xen-unstable); " : "", e->units,
-			   e->units == 1 ? "" : "es", hex, bx.fixed_in >= 0 ? ", first in " : "",
-			   bx.fixed_in >= 0 ? l->tags[bx.fixed_in].name : "");
-		break;
-	case XH_CLAIMED:
-		cell->state = XSA_CLAIMED;
-		cell->inherited = bx.inherited;
-		snprintf(cell->commit, sizeof(cell->commit), "%s", hex);
-		set_detail(cell, "no advisory stored; %zu commit%s of the source history "
-			   "claim%s XSA-%d (last %.12s), not held by a verified RELEASE tag%s%s",
-			   e->unevidenced, e->unevidenced == 1 ? "" : "s",
-			   e->unevidenced == 1 ? "s" : "", x, hex, no_tags ? ": " : "", no_tags ? no_tags : "");
-		break;
-	case XH_PARTIAL:
-		cell->state = XSA_PENDING;
-		cell->found = e->units;
-		cell->total = e->need > e->units ? e->need : e->units + 1;
-		snprintf(cell->commit, sizeof(cell->commit), "%s", hex);
-		set_detail(cell, "partial: %zu of %zu fixes (as many as %s has) in the source "
-			   "history, no advisory stored%s%s", e->units, cell->total,
-			   e->need_from ? e->need_from : "the fullest line", e->why.len ? ": " : "",
-			   e->why.buf);
-		break;
-	case XH_REVERTED:
-		cell->state = XSA_UNKNOWN;
-		set_detail(cell, "affectedness unknown: a fix of it was applied and reverted "
-			   "here, and no advisory stored says whether %s is affected", l->name);
-		break;
-	case XH_NONE_HERE:
-		cell->state = XSA_UNKNOWN;
-		set_detail(cell, "affectedness unknown: fixed on %s, not here, and no advisory "
-			   "stored says whether %s is affected", lines_fixed, l->name);
-		break;
-	}
-	xh_branch_xsa_release(&bx);
-}
-
-/*
- * Rows for the XSAs the source history knows and the store does not hold
- * (after the store's rows, by number).
- */
-static int add_history_rows(const struct xsa_status_opts *o, struct xsa_matrix *m)
-{
-	struct upstream_tags tags;
-	struct maintainers mt;
-	struct gpg_ctx g;
-	struct xsa_history h;
-	struct xh_opts ho;
-	struct strbuf why = STRBUF_INIT, fixed = STRBUF_INIT;
-	size_t *line_of = xcalloc(m->nr_br + 1, sizeof(*line_of));
-	size_t i, k, li, nr = 0, alloc = 0, alloc_nums = 0, alloc_times = 0;
-	struct xsa_cell *cells = NULL;
-	int *nums = NULL;
-	int64_t *times = NULL;
-	int rc, loaded = 0;
-
-	memset(&mt, 0, sizeof(mt));
-	memset(&h, 0, sizeof(h));
-	upstream_tags_init(&tags);
-	gpg_init(&g, NULL);
-	rc = maintainers_load_repo(&mt, o->store->root);
-	if (!rc)
-		rc = upstream_tags_list(&tags, o->src, o->branches);
-	if (!rc)
-		rc = upstream_tags_verify(&tags, o->src, &g, &mt, NULL, !o->no_cache);
-	if (rc)
-		goto out;
-	memset(&ho, 0, sizeof(ho));
-	ho.src = o->src;
-	ho.branches = o->branches;
-	ho.store = o->store;
-	ho.tags = &tags;
-	ho.no_cache = o->no_cache;
-	rc = xsa_history_load(&h, &ho);
-	if (rc)
-		goto out;
-	loaded = 1;
-	/*
-	 * Without one verified RELEASE tag the source is not upstream's history
-	 * as far as anyone can tell: its messages alone are no list of XSAs.
-	 */
-	if (!h.tags_verified)
-		goto out;
-	upstream_tags_explain(&tags, &mt, NULL, &why);
-	for (k = 0; k < m->nr_br; k++) {
-		line_of[k] = SIZE_MAX;
-		for (li = 1; li < h.nr_lines; li++)
-			if (h.lines[li].b && !strcmp(h.lines[li].b->name, m->br[k].b->name) &&
-			    h.lines[li].tip != XH_NONE)
-				line_of[k] = li;
-	}
-	for (i = 0; i < h.nr_xsas; i++) {
-		int x = h.xsas[i], all_inherited = 1, any = 0;
-		int64_t first = 0;
-
-		if (store_has(o->store, x) || !xh_xsa_is_xen(&h, x))
-			continue;
-		strbuf_reset(&fixed);
-		for (li = 0; li < h.nr_lines; li++) {
-			if (h.lines[li].tip == XH_NONE || !xh_line_touches(&h, x, li))
-				continue;
-			strbuf_addf(&fixed, "%s%s", fixed.len ? ", " : "", h.lines[li].name);
-			any = 1;
-		}
-		if (!any)
-			continue;
-		ALLOC_GROW(cells, (nr + 1) * m->nr_br + 1, alloc);
-		for (k = 0; k < m->nr_br; k++) {
-			struct xsa_cell *c = &cells[nr * m->nr_br + k];
-			int inh = 0;
-
-			memset(c, 0, sizeof(*c));
-			if (line_of[k] == SIZE_MAX) {
-				strvec_init(&c->patches);
-				strvec_init(&c->names);
-				strvec_init(&c->found_in);
-				c->state = XSA_UNKNOWN;
-				set_detail(c, "affectedness unknown: the source history of %s was "
-					   "not read", m->br[k].b->name);
-			} else {
-				history_cell(&h, x, line_of[k], fixed.buf, why.len ? why.buf : NULL,
-					     c, &inh, &first);
-			}
-			all_inherited &= inh;
-		}
-		if (all_inherited && m->nr_br) {
-			/* Fixed on master before every shown branch forked: no news. */
-			for (k = 0; k < m->nr_br; k++) {
-				struct xsa_cell *c = &cells[nr * m->nr_br + k];
-
-				free(c->detail);
-				strvec_clear(&c->patches);
-				strvec_clear(&c->names);
-				strvec_clear(&c->found_in);
-			}
-			continue;
-		}
-		ALLOC_GROW(nums, nr + 1, alloc_nums);
-		ALLOC_GROW(times, nr + 1, alloc_times);
-		nums[nr] = x;
-		times[nr] = first;
-		nr++;
-	}
-	if (nr) {
-		size_t base = m->nr_xsa;
-
-		m->hist = xcalloc(nr + 1, sizeof(*m->hist));
-		m->xsa = xrealloc(m->xsa, (base + nr + 1) * sizeof(*m->xsa));
-		m->cells = xrealloc(m->cells, ((base + nr) * m->nr_br + 1) * sizeof(*m->cells));
-		memcpy(&m->cells[base * m->nr_br], cells, nr * m->nr_br * sizeof(*cells));
-		for (i = 0; i < nr; i++) {
-			struct xsa_record *r = &m->hist[i];
-
-			r->number = nums[i];
-			r->v = xcalloc(1, sizeof(*r->v));
-			r->nr = r->alloc = 1;
-			r->v[0].number = nums[i];
-			r->v[0].title = xstrdup("");
-			strvec_init(&r->v[0].cves);
-			/* Dates the row like the advisory would be: its first fix. */
-			r->v[0].imported_at = times[i];
-			m->xsa[base + i] = r;
-		}
-		m->nr_hist = nr;
-		m->nr_xsa = base + nr;
-	}
-out:
-	if (loaded)
-		xsa_history_release(&h);
-	upstream_tags_release(&tags);
-	gpg_release(&g);
-	maintainers_release(&mt);
-	strbuf_release(&why);
-	strbuf_release(&fixed);
-	free(line_of);
-	free(cells);
-	free(nums);
-	free(times);
 	return rc;
 }
 
@@ -1490,8 +1028,8 @@ int xsa_status_compute(const struct xsa_status_opts *o, struct xsa_matrix *m)
 		xsa_commits_save(&c);
 	/* Then what the history knows of XSAs no advisory is stored for. */
 	if (!rc && o->history && nshow)
-		rc = add_history_rows(o, m);
-	upstream_release(&ev.up);
+		rc = xsa_status_history_rows(o, m);
+	xsa_status_upstream_release(&ev.up);
 out:
 	free(l.by_pid);
 	free(l.by_xsa);
