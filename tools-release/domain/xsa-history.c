@@ -599,6 +599,28 @@ static void rebuild(struct xsa_history *h)
 	xh_compute_master_fixes(h);
 }
 
+/*
+ * Read the history of the commits in include that the graph lacks, and
+ * keep them in the cache with the others (keyed by commit ids, it never
+ * goes stale), so that the next run on the same revision reads nothing.
+ */
+static int scan_more(struct xsa_history *h, struct strvec *include)
+{
+	size_t before = h->nr, i;
+	int rc;
+
+	if (!include->nr)
+		return 0;
+	rc = xh_scan_log(h, include, &h->tips);
+	if (rc || h->nr == before)
+		return rc;
+	for (i = 0; i < include->nr; i++)
+		if (!strvec_contains(&h->tips, include->v[i]))
+			strvec_push(&h->tips, include->v[i]);
+	h->dirty = 1;
+	return 0;
+}
+
 int xsa_history_extend(struct xsa_history *h, const char *oid)
 {
 	struct strvec include = STRVEC_INIT;
@@ -608,13 +630,14 @@ int xsa_history_extend(struct xsa_history *h, const char *oid)
 	if (xh_find(h, oid) != XH_NONE)
 		return 0;
 	strvec_push(&include, oid);
-	rc = xh_scan_log(h, &include, &h->tips);
+	rc = scan_more(h, &include);
 	strvec_clear(&include);
 	if (rc)
 		return rc;
 	if (h->nr == before)
 		return 0;
 	rebuild(h);
+	xh_save_cache(h, &h->tips);	/* best effort, as at load */
 	return 0;
 }
 
@@ -636,14 +659,14 @@ int xsa_history_add_old_line(struct xsa_history *h, const struct branch *b)
 		    xh_find(h, t->old[i].commit) == XH_NONE &&
 		    !strvec_contains(&include, t->old[i].commit))
 			strvec_push(&include, t->old[i].commit);
-	if (include.nr)
-		rc = xh_scan_log(h, &include, &h->tips);
+	rc = scan_more(h, &include);
 	strvec_clear(&include);
 	if (rc)
 		return rc;
 	h->old_lines = xreallocarray(h->old_lines, h->nr_old_lines + 1, sizeof(*h->old_lines));
 	h->old_lines[h->nr_old_lines++] = b;
 	rebuild(h);
+	xh_save_cache(h, &h->tips);	/* best effort, as at load */
 	return (int)(h->nr_lines - 1);
 }
 

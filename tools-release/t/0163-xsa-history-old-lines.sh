@@ -59,6 +59,8 @@ test_expect_success 'a later RELEASE tag signed by the pinned key makes it fixed
 	test_cmp b932 c &&
 	xs xsa fixed RELEASE-4.16.3 >f.txt &&
 	test_grep "^RELEASE-4.16.3 is commit $(cat tip16) (4.16)" f.txt &&
+	# what was read for the older line is cached with the rest
+	test_grep "^tip $(cat tip16)$" "$UPSTREAM/.git/xenstable/xsa-history.v1" &&
 	xs xsa fixed 4.16.3 --since 4.16.2 --json >s.json &&
 	test "$(fixed_state s.json 932)" = fixed &&
 	xs xsa fixed "$(cat tip16)" --json >f.json &&
