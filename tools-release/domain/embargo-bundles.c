@@ -163,7 +163,7 @@ static int bundle_patches(const struct embargo_load_opts *o, const struct bundle
 	return rc;
 }
 
-int load_bundles(struct embargo_set *es, const struct embargo_load_opts *o,
+int embargo_load_bundles(struct embargo_set *es, const struct embargo_load_opts *o,
 		 const struct xsa_store *xs)
 {
 	struct bundle_store bs;
@@ -197,7 +197,7 @@ int load_bundles(struct embargo_set *es, const struct embargo_load_opts *o,
 		if (!embargoed || !r->file)
 			continue;
 		strvec_push(&keep, r->file_sha256);
-		until_str(until, d);
+		embargo_until_str(until, d);
 		rc = bundle_patches(o, r, d, &t);
 		strbuf_addf(&src, "bundle %.8s r%ld", r->id, r->revision);
 		for (k = 0; k < r->nr_xsas; k++)

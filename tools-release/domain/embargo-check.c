@@ -39,7 +39,7 @@ static struct embargo_finding *finding(struct embargo_report *rep, const struct 
 
 static int path_known(const struct embargo_set *es, const char *path)
 {
-	return bsearch(&path, es->paths.v, es->paths.nr, sizeof(*es->paths.v), cmp_str) != NULL;
+	return bsearch(&path, es->paths.v, es->paths.nr, sizeof(*es->paths.v), embargo_cmp_str) != NULL;
 }
 
 struct history {
@@ -63,8 +63,8 @@ static int history_hunk(const struct embargo_diff_hunk *h, void *data)
 	if (!p || !h->commit || !path_known(hi->es, p))
 		return 0;
 	strvec_push(&hi->commits, h->commit);
-	stream_head(&hi->stream, hi->commits.nr, hi->hexsz);
-	pid_text(h, &hi->stream);
+	embargo_stream_head(&hi->stream, hi->commits.nr, hi->hexsz);
+	embargo_pid_text(h, &hi->stream);
 	return 0;
 }
 
@@ -110,7 +110,7 @@ static int check_history(const struct embargo_set *es, const struct embargo_chec
 	rep->commits_read += hi.nr_commits;
 	if (!rc && hi.commits.nr) {
 		pids = xcalloc(hi.commits.nr, sizeof(*pids));
-		rc = patch_ids(o->src, o->env, &hi.stream, pids, hi.commits.nr);
+		rc = embargo_patch_ids(o->src, o->env, &hi.stream, pids, hi.commits.nr);
 	}
 	for (i = 0; !rc && i < hi.commits.nr; i++) {
 		struct embargo_pid key, *m;
@@ -119,7 +119,7 @@ static int check_history(const struct embargo_set *es, const struct embargo_chec
 		if (!pids[i][0])
 			continue;
 		key.pid = pids[i];
-		m = bsearch(&key, es->byid, es->nr_byid, sizeof(*es->byid), cmp_byid);
+		m = bsearch(&key, es->byid, es->nr_byid, sizeof(*es->byid), embargo_cmp_byid);
 		if (!m)
 			continue;
 		/* Every embargoed hunk with that id (two XSAs may share one). */
@@ -147,7 +147,7 @@ static int check_history(const struct embargo_set *es, const struct embargo_chec
 struct tfile {
 	char *path;
 	unsigned mode;
-	struct strbuf text;	/* normalized (normalize_file) */
+	struct strbuf text;	/* normalized (embargo_normalize_file) */
 	uint64_t *lines;	/* sorted */
 	size_t nr_lines;
 	uint64_t *seq;		/* the same, in file order */
@@ -206,7 +206,7 @@ static void hash_lines(const char *text, size_t len, struct tfile *f)
 	if (f->nr_lines) {
 		f->seq = xcalloc(f->nr_lines, sizeof(*f->seq));
 		memcpy(f->seq, f->lines, f->nr_lines * sizeof(*f->seq));
-		qsort(f->lines, f->nr_lines, sizeof(*f->lines), cmp_u64);
+		qsort(f->lines, f->nr_lines, sizeof(*f->lines), embargo_cmp_u64);
 	}
 }
 
@@ -274,7 +274,7 @@ static int tstate_load(const struct embargo_set *es, const struct embargo_check_
 			break;
 		}
 		hash_lines(blobs.buf + pos, size, &st->f[i]);
-		normalize_file(blobs.buf + pos, size, &st->f[i].text);
+		embargo_normalize_file(blobs.buf + pos, size, &st->f[i].text);
 		pos += size + 1;
 	}
 	if (!rc && st->nr)
@@ -489,7 +489,7 @@ void embargo_report_describe(const struct embargo_report *r, struct strbuf *out)
 		const struct embargo_finding *f = &r->v[i];
 		char d[32];
 
-		until_str(f->p->until, d);
+		embargo_until_str(f->p->until, d);
 		strbuf_addf(out, "%s%s (%s%sembargoed until %s UTC) patch %u/%u [sha256 %.12s]:",
 			    i ? "; " : "", f->p->source, f->p->about ? f->p->about : "",
 			    f->p->about ? ", " : "", d, f->p->index, f->p->count, f->p->sha256);

@@ -11,7 +11,7 @@
 
 /* ---- reading diffs --------------------------------------------------------- */
 
-int is_space(char c)
+int embargo_is_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
 }
@@ -23,7 +23,7 @@ uint64_t embargo_line_hash(const char *line, size_t len)
 	int any = 0;
 
 	for (i = 0; i < len; i++) {
-		if (is_space(line[i]))
+		if (embargo_is_space(line[i]))
 			continue;
 		h ^= (unsigned char)line[i];
 		h *= 1099511628211ULL;
@@ -44,11 +44,11 @@ static void strip_ws(const char *line, size_t n, struct strbuf *out)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (!is_space(line[i]))
+		if (!embargo_is_space(line[i]))
 			strbuf_addch(out, line[i]);
 }
 
-void normalize_file(const char *text, size_t len, struct strbuf *out)
+void embargo_normalize_file(const char *text, size_t len, struct strbuf *out)
 {
 	size_t pos = 0, n;
 	const char *line;
@@ -60,7 +60,7 @@ void normalize_file(const char *text, size_t len, struct strbuf *out)
 	}
 }
 
-void normalize_hunk(const char *hunk, size_t len, struct strbuf *out)
+void embargo_normalize_hunk(const char *hunk, size_t len, struct strbuf *out)
 {
 	size_t pos = 0, n;
 	const char *line;
@@ -282,7 +282,7 @@ int embargo_parse_diff(const char *text, size_t len, embargo_hunk_fn fn, void *d
 }
 
 /* The text git patch-id sees for a hunk: paths, no extended header. */
-void pid_text(const struct embargo_diff_hunk *h, struct strbuf *out)
+void embargo_pid_text(const struct embargo_diff_hunk *h, struct strbuf *out)
 {
 	const char *p = h->new_path ? h->new_path : h->old_path;
 
@@ -298,7 +298,7 @@ void pid_text(const struct embargo_diff_hunk *h, struct strbuf *out)
 	strbuf_add(out, h->hunk, h->hunk_len);
 }
 
-int cmp_u64(const void *a, const void *b)
+int embargo_cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
 
@@ -309,7 +309,7 @@ int cmp_u64(const void *a, const void *b)
  * Run git patch-id --stable over stream, whose patches are headed
  * "commit <n in hex>" (1-based, hexsz digits); pids[n-1] gets each id.
  */
-int patch_ids(const struct git_repo *src, const struct strvec *env, const struct strbuf *stream,
+int embargo_patch_ids(const struct git_repo *src, const struct strvec *env, const struct strbuf *stream,
 	      char (*pids)[GIT_MAX_HEXSZ + 1], size_t nr)
 {
 	const char *const argv[] = { "patch-id", "--stable", NULL };
@@ -348,7 +348,7 @@ int patch_ids(const struct git_repo *src, const struct strvec *env, const struct
 	return rc;
 }
 
-void stream_head(struct strbuf *stream, size_t n, int hexsz)
+void embargo_stream_head(struct strbuf *stream, size_t n, int hexsz)
 {
 	strbuf_addf(stream, "commit %0*zx\n\n", hexsz, n);
 }

@@ -87,7 +87,7 @@ static uint64_t change_key(const struct embargo_diff_hunk *dh)
 			continue;
 		MIX(line[0]);
 		for (i = 1; i < n; i++)
-			if (!is_space(line[i]))
+			if (!embargo_is_space(line[i]))
 				MIX(line[i]);
 		MIX('\n');
 	}
@@ -110,7 +110,7 @@ static void fill_hunk(struct embargo_hunk *h, const struct embargo_diff_hunk *dh
 		struct strbuf t = STRBUF_INIT;
 
 		strbuf_add(&t, dh->header, dh->header_len);
-		normalize_hunk(dh->hunk, dh->hunk_len, &t);
+		embargo_normalize_hunk(dh->hunk, dh->hunk_len, &t);
 		h->text = strbuf_detach(&t, NULL);
 	}
 	h->removes_file = !dh->new_path;
@@ -119,7 +119,7 @@ static void fill_hunk(struct embargo_hunk *h, const struct embargo_diff_hunk *dh
 		/* What git patch-id will see; embargo_set_index() runs them all at once. */
 		struct strbuf t = STRBUF_INIT;
 
-		pid_text(dh, &t);
+		embargo_pid_text(dh, &t);
 		h->pid_text = strbuf_detach(&t, NULL);
 	}
 	/* The post-image in order (blank lines as 0), and which lines it adds. */
@@ -172,7 +172,7 @@ static void fill_hunk(struct embargo_hunk *h, const struct embargo_diff_hunk *dh
 	}
 	free(post);
 	if (h->nr_lines)
-		qsort(h->lines, h->nr_lines, sizeof(*h->lines), cmp_u64);
+		qsort(h->lines, h->nr_lines, sizeof(*h->lines), embargo_cmp_u64);
 	if (windows && h->adds && !h->removes_file)
 		fill_windows(h, dh);
 }
@@ -182,7 +182,7 @@ static size_t visible_chars(const char *s, size_t n)
 	size_t i, k = 0;
 
 	for (i = 0; i < n; i++)
-		k += !is_space(s[i]);
+		k += !embargo_is_space(s[i]);
 	return k;
 }
 
@@ -299,12 +299,12 @@ size_t embargo_set_add(struct embargo_set *es, const char *source, const char *a
 	return p->nr;
 }
 
-int cmp_byid(const void *a, const void *b)
+int embargo_cmp_byid(const void *a, const void *b)
 {
 	return strcmp(((const struct embargo_pid *)a)->pid, ((const struct embargo_pid *)b)->pid);
 }
 
-int cmp_str(const void *a, const void *b)
+int embargo_cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
@@ -338,14 +338,14 @@ int embargo_set_index(struct embargo_set *es, const struct git_repo *src)
 		for (k = 0; k < es->v[i].nr; k++) {
 			struct embargo_hunk *h = &es->v[i].h[k];
 
-			stream_head(&stream, ++n, hexsz);
+			embargo_stream_head(&stream, ++n, hexsz);
 			strbuf_addstr(&stream, h->pid_text);
 			free(h->pid_text);
 			h->pid_text = NULL;
 			strvec_push(&es->paths, h->path);
 		}
 	}
-	rc = patch_ids(src, NULL, &stream, pids, total);
+	rc = embargo_patch_ids(src, NULL, &stream, pids, total);
 	n = 0;
 	es->byid = xcalloc(total + 1, sizeof(*es->byid));
 	for (i = 0; !rc && i < es->nr; i++) {
@@ -361,7 +361,7 @@ int embargo_set_index(struct embargo_set *es, const struct git_repo *src)
 			es->nr_byid++;
 		}
 	}
-	qsort(es->byid, es->nr_byid, sizeof(*es->byid), cmp_byid);
+	qsort(es->byid, es->nr_byid, sizeof(*es->byid), embargo_cmp_byid);
 	strvec_sort(&es->paths);
 	for (i = 1, k = 1; i < es->paths.nr; i++) {
 		if (!strcmp(es->paths.v[i], es->paths.v[k - 1])) {
@@ -379,7 +379,7 @@ int embargo_set_index(struct embargo_set *es, const struct git_repo *src)
 	return rc;
 }
 
-void until_str(int64_t t, char d[32])
+void embargo_until_str(int64_t t, char d[32])
 {
 	if (t)
 		date_format_short(t, d);
@@ -413,7 +413,7 @@ void embargo_changes(const char *text, size_t len, uint64_t **v, size_t *nr, siz
 
 static int has_change(const uint64_t *changes, size_t nr, uint64_t key)
 {
-	return nr && bsearch(&key, changes, nr, sizeof(*changes), cmp_u64) != NULL;
+	return nr && bsearch(&key, changes, nr, sizeof(*changes), embargo_cmp_u64) != NULL;
 }
 
 void embargo_set_drop(struct embargo_set *es, const uint64_t *changes, size_t nr)
@@ -564,7 +564,7 @@ static int public_changes(const struct xsa_store *s, int64_t date, const struct 
 	free(e);
 	free(cache);
 	if (*nr_out)
-		qsort(*out, *nr_out, sizeof(**out), cmp_u64);
+		qsort(*out, *nr_out, sizeof(**out), embargo_cmp_u64);
 	return rc;
 }
 
@@ -629,7 +629,7 @@ int embargo_set_load(struct embargo_set *es, const struct embargo_load_opts *o)
 	}
 	rc = load_store(es, xs, o->date);
 	if (!rc)
-		rc = load_bundles(es, &oo, xs);
+		rc = embargo_load_bundles(es, &oo, xs);
 	if (!rc && es->nr) {
 		/* What the security team has published is public, whoever repeats it. */
 		uint64_t *pub = NULL;

@@ -279,7 +279,7 @@ static void write_release_json(const struct release_opts *o, const struct releas
 	jw_kv_int(&w, "commits", (long long)p->commits.nr);
 	jw_kv_str(&w, "signer", p->key);
 	jw_kv_str(&w, "xenstable_version", XENSTABLE_VERSION);
-	write_recorded(&w, &p->recorded);
+	release_write_recorded(&w, &p->recorded);
 	jw_obj_end(&w);
 	jw_finish(&w, out);
 	jw_release(&w);
@@ -382,7 +382,7 @@ static int cmp_artifact(const void *a, const void *b)
 	return strcmp(((const struct artifact *)a)->name, ((const struct artifact *)b)->name);
 }
 
-int write_artifacts(const struct release_opts *o, struct release_plan *p)
+int release_write_artifacts(const struct release_opts *o, struct release_plan *p)
 {
 	struct artifact_list l;
 	struct tarball_source ts;
@@ -418,7 +418,7 @@ int write_artifacts(const struct release_opts *o, struct release_plan *p)
 		} else {
 			strvec_clear(&names);
 			if (!rc)
-				c = dist_commit(p->dist);
+				c = release_dist_commit(p->dist);
 			if (!rc && (!c || strcmp(c, p->release_commit)))
 				rc = error_env("%s exists and holds %s; move it away, then run the "
 					       "release again", p->dist, c ? "another release" :

@@ -160,7 +160,7 @@ static void changelog_entry_for(const struct release_plan *p, int64_t now,
 	}
 }
 
-int make_commits(const struct release_opts *o, struct release_plan *p,
+int release_make_commits(const struct release_opts *o, struct release_plan *p,
 		 const char *ident)
 {
 	struct index_ctx ix;
@@ -239,7 +239,7 @@ int make_commits(const struct release_opts *o, struct release_plan *p,
 
 /* ---- tag and branch ------------------------------------------------------------ */
 
-int make_tag(const struct release_opts *o, const struct release_plan *p,
+int release_make_tag(const struct release_opts *o, const struct release_plan *p,
 	     const char *ident)
 {
 	struct strbuf msg = STRBUF_INIT;
@@ -281,7 +281,7 @@ int make_tag(const struct release_opts *o, const struct release_plan *p,
 	return rc;
 }
 
-int move_branch(const struct release_opts *o, const struct release_plan *p)
+int release_move_branch(const struct release_opts *o, const struct release_plan *p)
 {
 	char *ref = xstrfmt("refs/heads/%s", o->branch->ref);
 	char oid[GIT_MAX_HEXSZ + 1];
@@ -322,9 +322,9 @@ out:
  * will never hold.  Nothing is published yet, so the run is undone
  * (artifacts, held commits, state) and the next run starts from the new
  * tip; their commit is left alone.  Once the tag exists (a resumed run),
- * move_branch()'s compare-and-swap is the guard.
+ * release_move_branch()'s compare-and-swap is the guard.
  */
-int check_unmoved(const struct release_opts *o, struct release_plan *p)
+int release_check_unmoved(const struct release_opts *o, struct release_plan *p)
 {
 	char *ref = xstrfmt("refs/heads/%s", o->branch->ref);
 	char *tref = xstrfmt("refs/tags/%s", p->tag);
@@ -345,8 +345,8 @@ int check_unmoved(const struct release_opts *o, struct release_plan *p)
 			       o->branch->ref, oid, p->base);
 	if (p->dist)
 		remove_tree(p->dist);
-	hold_refs(o, p, 1);
-	state_remove(o);
+	release_hold_refs(o, p, 1);
+	release_state_remove(o);
 out:
 	free(ref);
 	free(tref);

@@ -25,7 +25,7 @@
 
 static void check_supported(const struct release_opts *o, struct release_plan *p)
 {
-	struct check_result *r = add_check(p, "supported");
+	struct check_result *r = release_add_check(p, "supported");
 	long day = (long)(o->date / 86400);
 	enum branch_state s = branch_state_on(o->branch, day);
 	char d[11];
@@ -134,7 +134,7 @@ out:
 
 static int check_remote(const struct release_opts *o, struct release_plan *p)
 {
-	struct check_result *r = add_check(p, "remote");
+	struct check_result *r = release_add_check(p, "remote");
 	struct strbuf up = STRBUF_INIT, name = STRBUF_INIT;
 	struct strvec remotes = STRVEC_INIT;
 	char *local = xstrfmt("refs/heads/%s", o->branch->ref);
@@ -277,7 +277,7 @@ static int embargo_content(const struct release_opts *o, const struct release_pl
 static void check_xsas(const struct release_opts *o, struct release_plan *p,
 		       const struct strvec *embargo_trailers)
 {
-	struct check_result *x = add_check(p, "xsa"), *e = add_check(p, "embargo");
+	struct check_result *x = release_add_check(p, "xsa"), *e = release_add_check(p, "embargo");
 	struct strbuf pending = STRBUF_INIT, embargoed = STRBUF_INIT;
 	struct strvec only = STRVEC_INIT;
 	struct xsa_status_opts so;
@@ -375,7 +375,7 @@ trailers:
 
 static void check_key(const struct release_opts *o, struct release_plan *p)
 {
-	struct check_result *r = add_check(p, "key");
+	struct check_result *r = release_add_check(p, "key");
 	struct strvec trusted = STRVEC_INIT, usable = STRVEC_INIT;
 	struct gpg_key_info info;
 	size_t i;
@@ -440,7 +440,7 @@ out:
 
 static void check_worktree(const struct release_opts *o, struct release_plan *p)
 {
-	struct check_result *r = add_check(p, "worktree");
+	struct check_result *r = release_add_check(p, "worktree");
 	struct strvec wts = STRVEC_INIT;
 	char *ref = xstrfmt("refs/heads/%s", o->branch->ref);
 	size_t i;
@@ -465,7 +465,7 @@ out:
 }
 
 /* The commit a release directory's release.json names; NULL if none. */
-char *dist_commit(const char *dist)
+char *release_dist_commit(const char *dist)
 {
 	struct strbuf sb = STRBUF_INIT;
 	char *jp = path_join(dist, "release.json"), *c = NULL;
@@ -493,7 +493,7 @@ char *dist_commit(const char *dist)
  */
 static void check_output(const struct release_opts *o, struct release_plan *p)
 {
-	struct check_result *r = add_check(p, "output");
+	struct check_result *r = release_add_check(p, "output");
 	char *dist = path_join(o->out_dir, p->version);
 	struct strvec names = STRVEC_INIT;
 	struct stat st;
@@ -515,7 +515,7 @@ static void check_output(const struct release_opts *o, struct release_plan *p)
 	} else if (!names.nr) {
 		check_set(r, CHECK_PASSED, "%s/ is empty in the output directory: the artifacts "
 			  "go there", p->version);
-	} else if ((c = dist_commit(dist)) && p->resumed && !strcmp(c, p->release_commit)) {
+	} else if ((c = release_dist_commit(dist)) && p->resumed && !strcmp(c, p->release_commit)) {
 		check_set(r, CHECK_PASSED, "%s/ holds the artifacts of the interrupted run",
 			  p->version);
 	} else if (c) {
@@ -572,7 +572,7 @@ int release_prepare(const struct release_opts *o, struct release_plan *p)
 		rc = error_input("no branch %s in the source repository", b->ref);
 	if (rc)
 		goto out;
-	rc = state_load(o, &st);
+	rc = release_state_load(o, &st);
 	if (rc < 0)
 		goto out;
 	if (rc == 0) {
@@ -614,7 +614,7 @@ int release_prepare(const struct release_opts *o, struct release_plan *p)
 				 "that upstream has released", b->ref, b->tag_format);
 		goto out;
 	}
-	rc = collect_changes(o, p, &embargo_trailers);
+	rc = release_collect_changes(o, p, &embargo_trailers);
 	if (rc)
 		goto out;
 	if (!p->resumed && !p->commits.nr && release_exists(o, p, last_commit)) {
@@ -638,7 +638,7 @@ int release_prepare(const struct release_opts *o, struct release_plan *p)
 	if (rc)
 		goto out;
 	{
-		struct check_result *r = add_check(p, "changes");
+		struct check_result *r = release_add_check(p, "changes");
 
 		if (p->resumed)
 			check_set(r, CHECK_PASSED, "completing the interrupted release of %s",
@@ -651,7 +651,7 @@ int release_prepare(const struct release_opts *o, struct release_plan *p)
 				  "(besides the one opening the -pre version)", p->last_tag);
 	}
 	{
-		struct check_result *r = add_check(p, "version");
+		struct check_result *r = release_add_check(p, "version");
 		char *want_pre = xstrfmt(".%d-pre", p->point), *want = xstrfmt(".%d", p->point);
 
 		if (p->cur.major != b->major || p->cur.minor != b->minor)
@@ -668,7 +668,7 @@ int release_prepare(const struct release_opts *o, struct release_plan *p)
 		free(want);
 	}
 	if (p->resumed) {
-		struct check_result *r = add_check(p, "key");
+		struct check_result *r = release_add_check(p, "key");
 		struct gpg_key_info info;
 
 		memset(&info, 0, sizeof(info));
@@ -683,7 +683,7 @@ int release_prepare(const struct release_opts *o, struct release_plan *p)
 		check_key(o, p);
 	}
 	{
-		struct check_result *r = add_check(p, "tag");
+		struct check_result *r = release_add_check(p, "tag");
 		char *tref = xstrfmt("refs/tags/%s", p->tag);
 		char oid[GIT_MAX_HEXSZ + 1];
 		int exists = git_ref_exists(o->src, tref);
@@ -699,7 +699,7 @@ int release_prepare(const struct release_opts *o, struct release_plan *p)
 	}
 	check_worktree(o, p);
 	check_output(o, p);
-	rc = checks_failed(p) ? XS_FAIL : 0;
+	rc = release_checks_failed(p) ? XS_FAIL : 0;
 out:
 	strvec_clear(&embargo_trailers);
 	free(ref);

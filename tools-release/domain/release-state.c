@@ -26,7 +26,7 @@ static char *state_path(const struct release_opts *o)
 	return p;
 }
 
-int state_load(const struct release_opts *o, struct release_state *st)
+int release_state_load(const struct release_opts *o, struct release_state *st)
 {
 	struct strbuf sb = STRBUF_INIT;
 	char *path = state_path(o);
@@ -89,7 +89,7 @@ out:
 }
 
 /* "checks": [{"check", "status", "reason"}] from "name\tstatus\treason". */
-void write_recorded(struct json_writer *w, const struct strvec *rec)
+void release_write_recorded(struct json_writer *w, const struct strvec *rec)
 {
 	size_t i;
 
@@ -112,7 +112,7 @@ void write_recorded(struct json_writer *w, const struct strvec *rec)
 }
 
 /* Add checks [from, nr_checks) to what release.json will record. */
-void record_checks(struct release_plan *p, size_t from)
+void release_record_checks(struct release_plan *p, size_t from)
 {
 	size_t i;
 
@@ -122,7 +122,7 @@ void record_checks(struct release_plan *p, size_t from)
 			     p->checks[i].reason ? p->checks[i].reason : "");
 }
 
-int state_save(const struct release_opts *o, const struct release_plan *p, int64_t t)
+int release_state_save(const struct release_opts *o, const struct release_plan *p, int64_t t)
 {
 	struct json_writer w;
 	struct strbuf out = STRBUF_INIT;
@@ -140,7 +140,7 @@ int state_save(const struct release_opts *o, const struct release_plan *p, int64
 	jw_kv_int(&w, "time", t);
 	jw_kv_str(&w, "key", p->key);
 	jw_kv_int(&w, "tree_checked", p->tree_checked);
-	write_recorded(&w, &p->recorded);
+	release_write_recorded(&w, &p->recorded);
 	jw_obj_end(&w);
 	jw_finish(&w, &out);
 	jw_release(&w);
@@ -152,7 +152,7 @@ int state_save(const struct release_opts *o, const struct release_plan *p, int64
 	return rc;
 }
 
-void state_remove(const struct release_opts *o)
+void release_state_remove(const struct release_opts *o)
 {
 	char *path = state_path(o);
 
@@ -161,7 +161,7 @@ void state_remove(const struct release_opts *o)
 }
 
 /* Refs that keep the commits of an unfinished release from git gc. */
-int hold_refs(const struct release_opts *o, const struct release_plan *p, int drop)
+int release_hold_refs(const struct release_opts *o, const struct release_plan *p, int drop)
 {
 	char *r1 = xstrfmt("refs/xenstable/release/%s/release", p->version);
 	char *r2 = xstrfmt("refs/xenstable/release/%s/pre", p->version);

@@ -56,7 +56,7 @@ void release_plan_release(struct release_plan *p)
 	release_plan_init(p);
 }
 
-struct check_result *add_check(struct release_plan *p, const char *name)
+struct check_result *release_add_check(struct release_plan *p, const char *name)
 {
 	struct check_result *r;
 
@@ -66,7 +66,7 @@ struct check_result *add_check(struct release_plan *p, const char *name)
 	return r;
 }
 
-int checks_failed(const struct release_plan *p)
+int release_checks_failed(const struct release_plan *p)
 {
 	size_t i;
 
@@ -146,7 +146,7 @@ static int cmp_int(const void *a, const void *b)
 }
 
 /* Commits since the last tag (pre opener left out) and the XSAs they claim. */
-int collect_changes(const struct release_opts *o, struct release_plan *p,
+int release_collect_changes(const struct release_opts *o, struct release_plan *p,
 		    struct strvec *embargo_trailers)
 {
 	struct strbuf out = STRBUF_INIT;
@@ -245,7 +245,7 @@ static int skipped(const struct release_opts *o, struct check_result *r)
 
 static int tree_checks(const struct release_opts *o, struct release_plan *p)
 {
-	struct check_result *rb = add_check(p, "build");
+	struct check_result *rb = release_add_check(p, "build");
 	struct check_result *ra, *rboot;
 	int rc = 0;
 
@@ -273,7 +273,7 @@ static int tree_checks(const struct release_opts *o, struct release_plan *p)
 		build_result_release(&res);
 		crash_point("release-built");
 	}
-	ra = add_check(p, "abi");
+	ra = release_add_check(p, "abi");
 	if (!skipped(o, ra)) {
 		struct abi_check_opts ao;
 		struct abi_findings f;
@@ -300,7 +300,7 @@ static int tree_checks(const struct release_opts *o, struct release_plan *p)
 		if (rc && ra->status != CHECK_ERROR)
 			check_errored(ra, rc, "the ABI check could not run");
 	}
-	rboot = add_check(p, "boot");
+	rboot = release_add_check(p, "boot");
 	if (!skipped(o, rboot)) {
 		struct boot_check_opts bo;
 
@@ -316,7 +316,7 @@ static int tree_checks(const struct release_opts *o, struct release_plan *p)
 		if (rc && rboot->status != CHECK_ERROR)
 			check_errored(rboot, rc, "the boot check could not run");
 	}
-	return checks_failed(p) ? XS_FAIL : 0;
+	return release_checks_failed(p) ? XS_FAIL : 0;
 }
 
 /*
@@ -352,13 +352,13 @@ int release_execute(const struct release_opts *o, struct release_plan *p)
 	o->gpg->sig_time = signature_time(o, p);
 	if (!p->resumed) {
 		say("making the release commits of %s", p->version);
-		record_checks(p, 0);
-		rc = make_commits(o, p, ident.buf);
+		release_record_checks(p, 0);
+		rc = release_make_commits(o, p, ident.buf);
 		if (!rc)
-			rc = hold_refs(o, p, 0);
+			rc = release_hold_refs(o, p, 0);
 		if (!rc) {
 			crash_point("release-held");
-			rc = state_save(o, p, p->time);
+			rc = release_state_save(o, p, p->time);
 		}
 		if (rc)
 			goto out;
@@ -373,34 +373,34 @@ int release_execute(const struct release_opts *o, struct release_plan *p)
 		rc = tree_checks(o, p);
 		if (rc) {
 			/* Nothing was published: forget the commits. */
-			hold_refs(o, p, 1);
-			state_remove(o);
+			release_hold_refs(o, p, 1);
+			release_state_remove(o);
 			goto out;
 		}
-		record_checks(p, first);
+		release_record_checks(p, first);
 		p->tree_checked = 1;
-		rc = state_save(o, p, p->time);
+		rc = release_state_save(o, p, p->time);
 		if (rc)
 			goto out;
 		crash_point("release-checks");
 	}
-	rc = write_artifacts(o, p);
+	rc = release_write_artifacts(o, p);
 	if (rc)
 		goto out;
-	rc = check_unmoved(o, p);
+	rc = release_check_unmoved(o, p);
 	if (rc)
 		goto out;
-	rc = make_tag(o, p, ident.buf);
+	rc = release_make_tag(o, p, ident.buf);
 	if (rc)
 		goto out;
 	crash_point("release-tag");
-	rc = move_branch(o, p);
+	rc = release_move_branch(o, p);
 	if (rc)
 		goto out;
 	crash_point("release-branch");
-	hold_refs(o, p, 1);
+	release_hold_refs(o, p, 1);
 	crash_point("release-unheld");
-	state_remove(o);
+	release_state_remove(o);
 out:
 	o->gpg->sig_time = 0;
 	strbuf_release(&ident);
@@ -472,7 +472,7 @@ int release_due(const struct release_opts *o, struct release_due *d)
 		goto out;
 	}
 	if (!rc)
-		rc = collect_changes(o, &p, &trailers);
+		rc = release_collect_changes(o, &p, &trailers);
 	if (rc)
 		goto out;
 	d->last_tag = xstrdup(p.last_tag);

@@ -23,6 +23,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	strvec_push(&trusted, "0123456789ABCDEF0123456789ABCDEF01234567");
 	gpg_sig_require(&s, &trusted, "fuzz");
 	strvec_clear(&trusted);
+	{
+		/* The release tags' reading: good where the strict one is, and
+		 * otherwise only for one SHA-1 signature made before the cut-off. */
+		struct gpg_sig t;
+
+		gpg_sig_init(&t);
+		gpg_parse_verify_status_sha1_until((const char *)data, size, &t,
+						   GPG_SHA1_TRUSTED_UNTIL);
+		if (s.verdict == GPG_GOOD && t.verdict != GPG_GOOD)
+			__builtin_trap();
+		if (t.verdict == GPG_GOOD && s.verdict != GPG_GOOD &&
+		    (t.sig_time <= 0 || t.sig_time >= GPG_SHA1_TRUSTED_UNTIL))
+			__builtin_trap();
+		gpg_sig_release(&t);
+	}
 	gpg_sig_release(&s);
 	return 0;
 }
