@@ -7,6 +7,7 @@
  */
 #include "xsa-hist.h"
 #include "../lib/date.h"
+#include "../lib/escape.h"
 #include "../lib/fs.h"
 #include "../lib/json.h"
 #include "../lib/parse-options.h"
@@ -164,6 +165,15 @@ static int resolve_tag(struct xh_session *s, const char *name, uint32_t *c,
 	}
 	if (!t)
 		return 1;
+	if (t->renamed) {
+		struct strbuf self = STRBUF_INIT;
+
+		text_escape(&self, t->self, strlen(t->self), 0);
+		error_input("%s: the tag object behind this name is signed as '%s': a ref name is "
+			    "no evidence of which release it is", name, self.buf);
+		strbuf_release(&self);
+		return -XS_INPUT;
+	}
 	*c = xh_find(&s->h, t->commit);
 	if (*c == XH_NONE) {
 		int rc = xsa_history_extend(&s->h, t->commit);

@@ -165,6 +165,12 @@ static int tag_from_ref(struct upstream_tag *tg, char **f)
 		snprintf(tg->object, sizeof(tg->object), "%s", f[0]);
 		snprintf(tg->commit, sizeof(tg->commit), "%s", f[2]);
 		tg->date = strtoll(f[3], NULL, 10);
+		/* The signed text names the tag; a ref name is only a claim:
+		 * RELEASE-4.19.5's object under the name RELEASE-4.19.1 is no
+		 * release 4.19.1. */
+		tg->renamed = strcmp(f[6], f[5] + strlen("refs/tags/")) != 0;
+		if (tg->renamed)
+			snprintf(tg->self, sizeof(tg->self), "%s", f[6]);
 		return 1;
 	}
 	if (!strcmp(f[1], "commit")) {
@@ -184,27 +190,29 @@ int upstream_tags_list(struct upstream_tags *t, const struct git_repo *r,
 	const char *line;
 	int rc;
 
-	/* objectname, objecttype, peeled object, tagger date, peeled type, refname */
+	/* objectname, objecttype, peeled object, tagger date, peeled type,
+	 * refname, and last (it may hold blanks) the name the tag object gives
+	 * itself */
 	rc = git_cmd(r, &out, "for-each-ref",
 		     "--format=%(objectname) %(objecttype) %(*objectname) %(taggerdate:unix) "
-		     "%(*objecttype) %(refname)",
+		     "%(*objecttype) %(refname) %(tag)",
 		     "refs/heads/", "refs/tags/", NULL);
 	if (rc)
 		goto out;
 	while (next_line(out.buf, out.len, &pos, &line, &n)) {
-		char *l = xmemdupz(line, n), *f[6], *p = l;
+		char *l = xmemdupz(line, n), *f[7], *p = l;
 		int k;
 
-		for (k = 0; k < 6; k++) {
+		for (k = 0; k < 7; k++) {
 			f[k] = p;
-			if (k < 5) {
+			if (k < 6) {
 				p = strchr(p, ' ');
 				if (!p)
 					break;
 				*p++ = '\0';
 			}
 		}
-		if (k < 6 || !oid_ok(f[0])) {
+		if (k < 7 || !oid_ok(f[0])) {
 			free(l);
 			continue;
 		}
@@ -738,7 +746,7 @@ static int verify_tags(struct upstream_tags *t, struct upstream_tag *v, size_t n
 		tg->checked = 1;
 		tg->verified = 0;
 		tg->pinned_fpr_mismatch = 0;
-		if (tg->verdict == GPG_GOOD) {
+		if (tg->verdict == GPG_GOOD && !tg->renamed) {
 			trusted_for(tg, m, pinned_override, &trusted);
 			for (k = 0; k < trusted.nr; k++) {
 				char norm[GPG_FPR_LEN + 1];
@@ -751,10 +759,14 @@ static int verify_tags(struct upstream_tags *t, struct upstream_tag *v, size_t n
 		strvec_clear(&trusted);
 	}
 	if (count) {
-		t->verified = t->no_key = t->bad = t->not_signed = t->other_key = 0;
+		t->verified = t->no_key = t->bad = t->not_signed = t->other_key = t->renamed = 0;
 		for (i = 0; i < nr; i++) {
 			const struct upstream_tag *tg = &v[i];
 
+			if (tg->verdict == GPG_GOOD && tg->renamed) {
+				t->renamed++;
+				continue;
+			}
 			switch (tg->verdict) {
 			case GPG_GOOD:
 				if (tg->verified)
@@ -862,6 +874,13 @@ void upstream_tags_explain(const struct upstream_tags *t, const struct maintaine
 			    "count as claimed", t->other_key,
 			    pinned_override ? "that --keyring does not hold" :
 			    "MAINTAINERS does not pin for both advisories and releases");
+	}
+	if (t->renamed) {
+		if (out->len)
+			strbuf_addstr(out, ". ");
+		strbuf_addf(out, "%zu RELEASE tags are signed under another name (the tag's signed "
+			    "text names a different tag than its ref); their fixes count as claimed",
+			    t->renamed);
 	}
 	if (t->bad) {
 		if (out->len)

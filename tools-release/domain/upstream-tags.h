@@ -44,6 +44,8 @@ struct upstream_tag {
 	int verified;			/* good, and by a pinned key */
 	int pinned_fpr_mismatch;	/* good, but by another key */
 	int checked;			/* verdict known (cache or gpg) */
+	int renamed;			/* its signed text names another tag: */
+	char self[64];			/* that name (cut short) */
 };
 
 struct upstream_head {
@@ -56,7 +58,7 @@ struct upstream_tags {
 	size_t nr, alloc;
 	struct upstream_head *heads;	/* every refs/heads/ ref, by name */
 	size_t nr_heads, alloc_heads;
-	size_t verified, no_key, bad, not_signed, other_key;
+	size_t verified, no_key, bad, not_signed, other_key, renamed;
 	char missing_keyid[17];		/* a key the keyring lacks */
 	/* RELEASE tags of Xen versions no branch file names (the lines
 	 * upstream no longer maintains, "RELEASE-4.7.2"), by version and

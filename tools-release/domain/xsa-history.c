@@ -388,8 +388,8 @@ static void compute_lines(struct xsa_history *h, const struct xh_opts *o)
 			struct xh_rtag *rt;
 			uint32_t c;
 
-			if (tg->b != l->b)
-				continue;
+			if (tg->b != l->b || tg->renamed)
+				continue;	/* not its release; a ref name says so only */
 			c = xh_find(h, tg->commit);
 			if (c == XH_NONE || !xh_has(l->reach, c))
 				continue;	/* not on the branch: no release of it */

@@ -221,4 +221,17 @@ test_expect_success 'the caches: warm runs agree, a damaged cache is read again'
 	test_cmp w1.json w2.json
 '
 
+test_expect_success 'a RELEASE ref naming another release'"'"'s signed tag is refused, not read' '
+	xs -C "$MAINT" xsa fixed RELEASE-4.19.0 --json >r0.json &&
+	test "$(py r0.json "930 in [x[\"xsa\"] for x in j[\"fixed\"]]")" = False &&
+	obj=$(git -C "$UPSTREAM" rev-parse refs/tags/RELEASE-4.19.1) &&
+	git -C "$UPSTREAM" update-ref refs/tags/RELEASE-4.19.0 "$obj" &&
+	test_expect_code 3 xs -C "$MAINT" xsa fixed RELEASE-4.19.0 --json >r1.json 2>rerr &&
+	test_grep "RELEASE-4.19.0: the tag object behind this name is signed as .RELEASE-4.19.1." rerr &&
+	xs -C "$MAINT" xsa history --json 4.19 >rh.json 2>rherr &&
+	test_grep "1 RELEASE tags are signed under another name" rherr &&
+	test "$(entry rh.json 4.19 930 "x[\"state\"], x[\"fixed_in\"]")" = \
+		"('"'"'fixed'"'"', '"'"'RELEASE-4.19.1'"'"')"
+'
+
 test_done
