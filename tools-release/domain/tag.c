@@ -8,6 +8,7 @@ static const char sig_begin[] = "-----BEGIN PGP SIGNATURE-----";
 void tag_info_release(struct tag_info *t)
 {
 	free(t->tagger);
+	free(t->self);
 	free(t->message);
 	gpg_sig_release(&t->sig);
 	memset(t, 0, sizeof(*t));
@@ -60,6 +61,8 @@ int tag_read(const struct git_repo *r, const char *name, struct tag_info *t)
 			snprintf(t->type, sizeof(t->type), "%s", v);
 		else if (skip_prefix(l, "tagger ", &v))
 			t->tagger = xstrdup(v);
+		else if (skip_prefix(l, "tag ", &v) && !t->self)
+			t->self = xstrdup(v);
 		free(l);
 	}
 	sig = find_signature(body.buf, body.len);

@@ -20,6 +20,7 @@ struct tag_info {
 	char name[256];
 	char object[GIT_MAX_HEXSZ + 1];	/* the tagged object */
 	char type[16];
+	char *self;			/* the name its own "tag" line gives (signed) */
 	char *tagger;
 	char *message;			/* without the signature */
 	int signed_;

@@ -61,7 +61,10 @@ static void vresult(struct tally *t, int ok, int info, const char *what, const c
 		c->detail = xstrdup(msg);
 		strvec_init(&c->notes);
 	} else {
-		printf("  %s %-10s %s\n", info ? "--  " : ok ? "ok  " : "FAIL", what, msg);
+		/* msg holds text from the tag and from gpg: escaped for the terminal */
+		printf("  %s %-10s ", info ? "--  " : ok ? "ok  " : "FAIL", what);
+		text_fput(stdout, msg, strlen(msg), 0);
+		putchar('\n');
 	}
 	if (!ok) {
 		t->failed++;
@@ -242,6 +245,10 @@ static int check_signature(const struct verify_opts *o, const struct branch *b,
 				pinned = 1;
 		}
 		result(ty, 1, "signature", "good signature by %s", t->sig.uid ? t->sig.uid : "?");
+		/* The signed text says which tag this is; the ref's name is a claim. */
+		if (!t->self || strcmp(t->self, t->name))
+			result(ty, 0, "name", "the signed tag calls itself '%s', not %s: this ref "
+			       "holds another tag's signature", t->self ? t->self : "", t->name);
 		note(ty, "Primary key fingerprint: %s", f.buf);
 		snprintf(ty->fpr, sizeof(ty->fpr), "%s", t->sig.primary_fpr);
 		result(ty, pinned, "pinned", pinned ?

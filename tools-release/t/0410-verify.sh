@@ -67,6 +67,12 @@ test_expect_success 'an unsigned or lightweight tag is refused' '
 	test_grep "lightweight" err
 '
 
+test_expect_success 'a ref holding another release'"'"'s signed tag is refused (exit 3)' '
+	git -C "$UPSTREAM" update-ref refs/tags/RELEASE-4.19.6 "$(git -C "$UPSTREAM" rev-parse refs/tags/RELEASE-4.19.3)" &&
+	test_expect_code 3 xs verify RELEASE-4.19.6 --dist "$MAINT/dist/4.19.3" >v 2>err &&
+	test_grep "FAIL name .*calls itself .RELEASE-4.19.3., not RELEASE-4.19.6" v
+'
+
 test_expect_success '--keyring pins exactly the keys of a keyring file' '
 	gpg --batch --armor --export "$RM_KEY" >rm.asc &&
 	xs verify RELEASE-4.19.3 --keyring rm.asc >v &&
