@@ -1,5 +1,5 @@
 /*
- * Unit tests for domain/apply.c: patch safety checks, and applying to a
+ * Unit tests for domain/apply*.c: patch safety checks, and applying to a
  * scratch repository through a private index.
  */
 #define UNIT_WITH_SHELL
