@@ -8,7 +8,9 @@ test_description='xsa fixed against independent third-party statements (real xen
 #   - a "not-fixed" statement whose XSA the tool lists as fixed is a wrong
 #     "fixed": the test fails, whatever the count;
 #   - a "fixed" statement whose XSA the tool does not list as fixed is a
-#     miss: reported (with "partial" when the tool says so), not a failure.
+#     miss: reported (with "partial" when the tool says so); more misses
+#     than 1 in 20 "fixed" statements fail the test (a regression: revisions
+#     on older lines are judged with those lines' own signed tags).
 # The summary (statements, agreed, missed, wrong) is printed at the end.
 # Without XS_REAL_XEN only the file itself is checked; while xenstable has
 # no `xsa fixed` the comparison is skipped with a message saying so.
@@ -189,7 +191,12 @@ compare() {
 	    print(p)
 	print("%d statements: %d agreed, %d missed fixed, %d wrong fixed, %d JSON problems" % (
 	    n, agreed, len(missed), len(wrong), len(problems)))
-	sys.exit(1 if wrong or problems else 0)
+	# Misses are no failure one by one, but more than 1 in 20 of the
+	# "fixed" statements is a regression (12 of 347 when this was written).
+	nfixed = sum(1 for l in open(rows) if l.split("\t")[0] == "fixed")
+	if len(missed) * 20 > nfixed:
+	    print("too many missed: %d of %d fixed statements" % (len(missed), nfixed))
+	sys.exit(1 if wrong or problems or len(missed) * 20 > nfixed else 0)
 	EOF
 }
 
