@@ -90,6 +90,7 @@ int tag_verify_signature(const struct git_repo *r, struct gpg_ctx *g, struct tag
 		t->sig.verdict = GPG_NO_SIGNATURE;
 		goto out;
 	}
+	t->sig.sha1_until = GPG_SHA1_TRUSTED_UNTIL;	/* a tag (TRUST.md) */
 	rc = gpg_verify_detached(g, body.buf, sig, body.buf + sig, body.len - sig, &t->sig);
 out:
 	strbuf_release(&body);

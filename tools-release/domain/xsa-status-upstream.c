@@ -56,6 +56,7 @@ static int tag_signer(struct eval *ev, struct gpg_ctx *g, int *gpg_ok, const cha
 		/* The signed object names itself: a signed tag copied elsewhere is not it. */
 		strbuf_addf(&want, "\ntag %s\n", name);
 		gpg_sig_init(&s);
+		s.sha1_until = GPG_SHA1_TRUSTED_UNTIL;	/* a RELEASE tag (TRUST.md) */
 		if (sig < body.len && memmem(body.buf, sig, want.buf, want.len)) {
 			rc = gpg_verify_detached(g, body.buf, sig, body.buf + sig, body.len - sig, &s);
 			if (rc < 0) {

@@ -465,7 +465,8 @@ int gpg_verify_detached(struct gpg_ctx *g, const void *data, size_t len,
 		r.c.in_len = len;
 		rc = run_finish(&r);
 		if (rc >= 0) {
-			gpg_parse_verify_status(r.status.buf, r.status.len, s);
+			gpg_parse_verify_status_sha1_until(r.status.buf, r.status.len, s,
+							   s->sha1_until);
 			rc = 0;
 		}
 	}

@@ -65,6 +65,9 @@ struct gpg_sig {
 	long long sig_time;
 	int nsigs;
 	struct strbuf status;	/* the raw status lines */
+	/* Set by the caller (after gpg_sig_init()) when what is verified is a
+	 * RELEASE tag: GPG_SHA1_TRUSTED_UNTIL (see below); 0, SHA-1 never. */
+	long long sha1_until;
 };
 void gpg_sig_init(struct gpg_sig *s);
 void gpg_sig_release(struct gpg_sig *s);

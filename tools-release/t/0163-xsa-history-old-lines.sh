@@ -19,21 +19,6 @@ x=int(sys.argv[2])
 print(next((k for k in ("fixed","claimed","partial") if any(e["xsa"]==x for e in j[k])), "none"))' "$1" "$2"
 }
 
-# hand_tag NAME COMMIT KEY DIGEST WHEN [TARGET-TYPE]: a signed annotated tag
-# made by hand (git mktag), its signature over DIGEST made at WHEN (seconds
-# since the epoch), as old GnuPG made the Xen Project's tags up to 4.11.0.
-hand_tag() {
-	_type=${6:-commit} _epoch=$5
-	printf 'object %s\ntype %s\ntag %s\ntagger Release Manager <rm@example.org> %s +0000\n\nXen %s\n' \
-		"$2" "$_type" "$1" "$_epoch" "${1#RELEASE-}" >tag.txt &&
-	gpg --batch --no-tty --faked-system-time "$_epoch!" --digest-algo "$4" -u "$3" \
-		--armor --detach-sign -o tag.sig tag.txt 2>/dev/null &&
-	cat tag.txt tag.sig >tag.obj &&
-	_id=$(git -C "$UPSTREAM" mktag <tag.obj) &&
-	git -C "$UPSTREAM" update-ref "refs/tags/$1" "$_id" &&
-	rm -f tag.txt tag.sig tag.obj
-}
-
 test_expect_success 'the reference upstream; 4.16 no longer maintained here' '
 	setup_reference &&
 	# its RELEASE tags stand for upstream ones: the key is pinned for advisories too
@@ -95,23 +80,19 @@ test_expect_success 'a tag signed by a key not pinned is no evidence' '
 '
 
 test_expect_success 'a key pinned for release that signed with SHA-1 in 2019 and in 2021' '
-	gpg --batch --no-tty --passphrase "" --faked-system-time "20180101T000000!" \
-		--quick-gen-key "Old Release Manager <old@example.org>" rsa2048 sign never \
-		>/dev/null 2>&1 &&
-	OLD=$(gpg --batch --with-colons --list-keys "<old@example.org>" |
-		awk -F: "/^fpr:/ { print \$10; exit }") &&
+	OLD=$(make_old_rsa_key "Old Release Manager" old@example.org) &&
 	trust_key "$MAINT" "$OLD" release "*" &&
 	trust_key "$MAINT" "$OLD" advisory &&
 	git -C "$UPSTREAM" tag -d RELEASE-4.16.3 >/dev/null &&
-	hand_tag RELEASE-4.16.3 "$(cat tip16)" "$OLD" SHA256 1559347200 &&
+	hand_tag "$UPSTREAM" RELEASE-4.16.3 "$(cat tip16)" "$OLD" SHA256 1559347200 &&
 	xs xsa fixed RELEASE-4.16.3 --json >f.json &&
 	test "$(fixed_state f.json 932)" = fixed &&
 	git -C "$UPSTREAM" tag -d RELEASE-4.16.3 >/dev/null &&
-	hand_tag RELEASE-4.16.3 "$(cat tip16)" "$OLD" SHA1 1559347200 &&
+	hand_tag "$UPSTREAM" RELEASE-4.16.3 "$(cat tip16)" "$OLD" SHA1 1559347200 &&
 	xs xsa fixed RELEASE-4.16.3 --json >f.json &&
 	test "$(fixed_state f.json 932)" = fixed &&
 	git -C "$UPSTREAM" tag -d RELEASE-4.16.3 >/dev/null &&
-	hand_tag RELEASE-4.16.3 "$(cat tip16)" "$OLD" SHA1 1622505600 &&
+	hand_tag "$UPSTREAM" RELEASE-4.16.3 "$(cat tip16)" "$OLD" SHA1 1622505600 &&
 	xs xsa fixed RELEASE-4.16.3 --json >f.json &&
 	test "$(fixed_state f.json 932)" = claimed
 '
@@ -119,7 +100,7 @@ test_expect_success 'a key pinned for release that signed with SHA-1 in 2019 and
 test_expect_success 'a release tag of a tag names no commit of its own: no evidence' '
 	git -C "$UPSTREAM" tag -d RELEASE-4.16.3 >/dev/null &&
 	git -C "$UPSTREAM" tag -s -u "$OTHER" -m "inner" inner-4.16.3 stable-4.16 &&
-	hand_tag RELEASE-4.16.3 "$(git -C "$UPSTREAM" rev-parse inner-4.16.3)" "$RM_KEY" SHA256 \
+	hand_tag "$UPSTREAM" RELEASE-4.16.3 "$(git -C "$UPSTREAM" rev-parse inner-4.16.3)" "$RM_KEY" SHA256 \
 		"$(date +%s)" tag &&
 	xs xsa fixed RELEASE-4.16.3 --json >f.json &&
 	test "$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[\"commit\"])" f.json)" = \

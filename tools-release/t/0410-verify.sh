@@ -73,6 +73,20 @@ test_expect_success 'a ref holding another release'"'"'s signed tag is refused (
 	test_grep "FAIL name .*calls itself .RELEASE-4.19.3., not RELEASE-4.19.6" v
 '
 
+test_expect_success 'a SHA-1 tag signature counts when made before 2020 (as upstream made them), not after' '
+	OLDK=$(make_old_rsa_key "Old Release Manager" old@example.org) &&
+	trust_key "$MAINT" "$OLDK" release "*" &&
+	hand_tag "$UPSTREAM" RELEASE-4.19.5 "$(git -C "$UPSTREAM" rev-parse stable-4.19)" "$OLDK" SHA1 1559347200 &&
+	xs verify RELEASE-4.19.5 >v &&
+	test_grep "ok   signature  good signature" v &&
+	test_grep "ok   pinned" v &&
+	git -C "$UPSTREAM" tag -d RELEASE-4.19.5 >/dev/null &&
+	hand_tag "$UPSTREAM" RELEASE-4.19.5 "$(git -C "$UPSTREAM" rev-parse stable-4.19)" "$OLDK" SHA1 1622505600 &&
+	test_expect_code 3 xs verify RELEASE-4.19.5 >v &&
+	test_grep "FAIL signature" v &&
+	git -C "$UPSTREAM" tag -d RELEASE-4.19.5 >/dev/null
+'
+
 test_expect_success '--keyring pins exactly the keys of a keyring file' '
 	gpg --batch --armor --export "$RM_KEY" >rm.asc &&
 	xs verify RELEASE-4.19.3 --keyring rm.asc >v &&
