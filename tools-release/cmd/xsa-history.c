@@ -122,8 +122,10 @@ int xh_session_open(struct xs_ctx *ctx, struct xh_session *s, const char *keyrin
 
 void xh_session_close(struct xh_session *s)
 {
-	if (s->open_parts >= 3)
+	if (s->open_parts >= 3) {
+		xsa_history_keep(&s->h);
 		xsa_history_release(&s->h);
+	}
 	if (s->open_parts >= 2)
 		git_close(&s->src);
 	if (s->open_parts >= 1) {

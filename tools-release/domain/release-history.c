@@ -222,8 +222,10 @@ out:
 	free(last_reach);
 	xh_fixed_set_release(&now);
 	xh_fixed_set_release(&at_base);
-	if (loaded)
+	if (loaded) {
+		xsa_history_keep(&h);
 		xsa_history_release(&h);
+	}
 	upstream_tags_release(&tags);
 	return rc;
 }

@@ -600,9 +600,8 @@ static void rebuild(struct xsa_history *h)
 }
 
 /*
- * Read the history of the commits in include that the graph lacks, and
- * keep them in the cache with the others (keyed by commit ids, it never
- * goes stale), so that the next run on the same revision reads nothing.
+ * Read the history of the commits in include that the graph lacks, as
+ * more tips of the graph (xsa_history_keep() caches them with the rest).
  */
 static int scan_more(struct xsa_history *h, struct strvec *include)
 {
@@ -637,7 +636,6 @@ int xsa_history_extend(struct xsa_history *h, const char *oid)
 	if (h->nr == before)
 		return 0;
 	rebuild(h);
-	xh_save_cache(h, &h->tips);	/* best effort, as at load */
 	return 0;
 }
 
@@ -666,8 +664,13 @@ int xsa_history_add_old_line(struct xsa_history *h, const struct branch *b)
 	h->old_lines = xreallocarray(h->old_lines, h->nr_old_lines + 1, sizeof(*h->old_lines));
 	h->old_lines[h->nr_old_lines++] = b;
 	rebuild(h);
-	xh_save_cache(h, &h->tips);	/* best effort, as at load */
 	return (int)(h->nr_lines - 1);
+}
+
+void xsa_history_keep(struct xsa_history *h)
+{
+	if (h->dirty && h->cache_path)
+		xh_save_cache(h, &h->tips);	/* best effort, as at load */
 }
 
 void xsa_history_mark_evidence(struct xsa_history *h, uint32_t c)

@@ -262,6 +262,12 @@ void xsa_history_mark_evidence(struct xsa_history *h, uint32_t c);
 void xsa_history_push_tag(struct xsa_history *h, size_t li, const char *name, int point,
 			  uint32_t c);
 void xsa_history_pop_tag(struct xsa_history *h, size_t li);
+/*
+ * Cache what was read after loading (xsa_history_extend(), an older line)
+ * with the rest: keyed by commit ids, it never goes stale, and the next
+ * run on the same revision reads nothing.  Once, before the release.
+ */
+void xsa_history_keep(struct xsa_history *h);
 /* Read the paths the commits change (once; cached with the history). */
 int xsa_history_files(struct xsa_history *h, const uint32_t *list, size_t n);
 
