@@ -115,21 +115,32 @@ static int cmp_old_b(const void *a, const void *b)
 	return x->minor < y->minor ? -1 : x->minor > y->minor;
 }
 
-/* The branch entries of the older lines the tags name, then the tags' b. */
+/* The older lines' branch entry with this version, or NULL. */
+static struct branch *old_branch_of(struct upstream_tags *t, int major, int minor)
+{
+	size_t k;
+
+	for (k = 0; k < t->nr_old_b; k++)
+		if (t->old_b[k].major == major && t->old_b[k].minor == minor)
+			return &t->old_b[k];
+	return NULL;
+}
+
+/*
+ * The branch entries of the older lines the tags name (listed by
+ * upstream_tags_list() with old_tag_version()), then the tags' b.
+ */
 static void make_old_branches(struct upstream_tags *t, const char *fmt)
 {
-	size_t i, k;
+	int major, minor, point;
+	size_t i;
 
 	t->old_b = xcalloc(t->nr_old + 1, sizeof(*t->old_b));
 	for (i = 0; i < t->nr_old; i++) {
-		struct upstream_tag *tg = &t->old[i];
-		int major = tg->point >> 20, minor = (tg->point >> 10) & 1023;
-		struct branch *b = NULL;
+		struct branch *b;
 
-		for (k = 0; k < t->nr_old_b && !b; k++)
-			if (t->old_b[k].major == major && t->old_b[k].minor == minor)
-				b = &t->old_b[k];
-		if (b)
+		old_tag_version(fmt, t->old[i].name, &major, &minor, &point);
+		if (old_branch_of(t, major, minor))
 			continue;
 		b = &t->old_b[t->nr_old_b++];
 		b->major = major;
@@ -143,13 +154,8 @@ static void make_old_branches(struct upstream_tags *t, const char *fmt)
 	if (t->nr_old_b)
 		qsort(t->old_b, t->nr_old_b, sizeof(*t->old_b), cmp_old_b);
 	for (i = 0; i < t->nr_old; i++) {
-		struct upstream_tag *tg = &t->old[i];
-		int major = tg->point >> 20, minor = (tg->point >> 10) & 1023;
-
-		tg->point &= 1023;
-		for (k = 0; k < t->nr_old_b; k++)
-			if (t->old_b[k].major == major && t->old_b[k].minor == minor)
-				tg->b = &t->old_b[k];
+		old_tag_version(fmt, t->old[i].name, &major, &minor, &point);
+		t->old[i].b = old_branch_of(t, major, minor);
 	}
 	if (t->nr_old)
 		qsort(t->old, t->nr_old, sizeof(*t->old), cmp_tag);
@@ -256,8 +262,7 @@ int upstream_tags_list(struct upstream_tags *t, const struct git_repo *r,
 					ALLOC_GROW(t->old, t->nr_old + 1, alloc_old);
 					tg = &t->old[t->nr_old];
 					memset(tg, 0, sizeof(*tg));
-					/* the version, until make_old_branches() */
-					tg->point = major << 20 | minor << 10 | point;
+					tg->point = point;	/* b: make_old_branches() */
 					if (tag_from_ref(tg, f)) {
 						tg->name = xstrdup(name);
 						t->nr_old++;
